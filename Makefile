@@ -1,0 +1,42 @@
+# pmu-revoke workbench.  See README.md.
+SHELL := /bin/bash
+TRIES ?= 6
+SEED ?= 1
+
+.PHONY: all deps tree export build build-before build-after demo test check clean help
+
+help:
+	@echo "make deps     install Debian packages and the pinned kernel source"
+	@echo "make tree     create linux/: pristine base (tag base) + patches/"
+	@echo "make export   regenerate patches/ from linux/ base..HEAD"
+	@echo "make build    build the before (base + test driver) and after kernels"
+	@echo "make demo     unbind while perf runs, before vs after (TRIES=$(TRIES) SEED=$(SEED))"
+	@echo "make test     every suite; ends with 'N passed, N failed'"
+
+deps:
+	scripts/deps.sh
+
+linux/.git: | deps
+	scripts/tree.sh
+
+tree: linux/.git
+
+export:
+	scripts/export.sh
+
+build-before: tree
+	scripts/build.sh before
+
+build-after: tree
+	scripts/build.sh after
+
+build: build-before build-after
+
+demo: deps build
+	scripts/demo.py --tries $(TRIES) --seed $(SEED)
+
+test: deps tree
+	scripts/test.sh
+
+clean:
+	rm -rf build out

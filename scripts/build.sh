@@ -1,0 +1,62 @@
+#!/bin/bash
+# Configure and build one test kernel out of tree (O=build/<variant>) with ccache.
+#   before: the pristine base plus the first patch of the series (test driver)
+#   after:  the whole series (linux/ as it is now)
+# Usage: scripts/build.sh before|after [extra make targets]
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+usage() { echo "usage: $0 before|after [targets]" >&2; exit 1; }
+variant=$1; shift || usage
+[ -d "$top/linux/.git" ] || "$top/scripts/tree.sh"
+
+case "$variant" in
+after)
+	src=$top/linux ;;
+before)
+	# A worktree of linux/ at the first patch of the series.
+	src=$top/build/src-before
+	first=$(git -C "$top/linux" rev-list --reverse base..HEAD | head -1)
+	[ -n "$first" ] || first=base
+	if [ ! -d "$src" ]; then
+		git -C "$top/linux" worktree prune
+		git -C "$top/linux" worktree add -q --detach "$src" "$first"
+	elif [ "$(git -C "$src" rev-parse HEAD)" != "$(git -C "$top/linux" rev-parse "$first")" ]; then
+		git -C "$src" checkout -q --detach "$first"
+	fi
+	# Build it with its sources bind-mounted over linux/ in a private mount
+	# namespace: every path the compiler sees is then the same as for the
+	# after kernel, so ccache serves every file the series does not touch.
+	if [ -z "$PMU_BUILD_NS" ] && [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+		exec unshare -m --propagation private env PMU_BUILD_NS=1 bash -c \
+			'mount --bind "$1/build/src-before" "$1/linux" && exec "$2" before "${@:3}"' \
+			_ "$top" "$0" "$@"
+	fi
+	[ -n "$PMU_BUILD_NS" ] && src=$top/linux
+	;;
+*)	usage ;;
+esac
+out=$top/build/$variant
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
+export KBUILD_BUILD_TIMESTAMP="Sat Jan  1 00:00:00 UTC 2000"
+export KBUILD_BUILD_USER=pmu KBUILD_BUILD_HOST=workbench
+jobs=${JOBS:-$(nproc)}
+mk=(make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -j"$jobs")
+
+mkdir -p "$out"
+frags=("$top"/configs/base.config "$top"/configs/debug.config "$top"/configs/test.config)
+# Reconfigure only when a fragment or a Kconfig file changed.
+sum=$( (cat "${frags[@]}"; cd "$src" && git ls-files -z '*Kconfig*' | xargs -0 cat) |
+	sha256sum | cut -c1-32)
+if [ ! -f "$out/.config" ] || [ "$(cat "$out/.frag-sum" 2>/dev/null)" != "$sum" ]; then
+	# allnoconfig plus the fragments: nothing we did not ask for.
+	cat "${frags[@]}" > "$out/fragments.config"
+	"${mk[@]}" allnoconfig KCONFIG_ALLCONFIG="$out/fragments.config" >/dev/null
+	"$top"/scripts/check-config.py "$src" "$out/.config" "${frags[@]}"
+	echo "$sum" > "$out/.frag-sum"
+fi
+
+echo "building $variant kernel in ${out#"$top"/}"
+"${mk[@]}" bzImage modules "$@"

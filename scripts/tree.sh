@@ -1,0 +1,50 @@
+#!/bin/bash
+# Create the ignored kernel tree linux/: the pristine base as the first
+# commit (tagged "base"), then the series from patches/ applied with git am.
+# Usage: scripts/tree.sh [dir]   (default: linux)
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/BASE"
+dir=${1:-linux}
+cd "$top"
+
+usage() { echo "usage: $0 [dir]" >&2; exit 1; }
+[ $# -le 1 ] || usage
+
+if [ -e "$dir" ]; then
+	echo "$dir/ exists; remove it first (rm -rf $dir) to recreate it" >&2
+	exit 1
+fi
+
+installed=$(dpkg-query -W -f='${Version}' "$PACKAGE" 2>/dev/null || true)
+if [ "$installed" = "$VERSION" ]; then
+	echo "$SHA256  $TARBALL" | sha256sum -c --quiet - || {
+		echo "error: $TARBALL does not match the sha256 pinned in BASE" >&2
+		exit 1
+	}
+else
+	echo "WARNING: base is $PACKAGE $installed, not the pinned $VERSION" >&2
+fi
+
+tmp=$dir.tmp.$$
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp"
+tar -C "$tmp" --strip-components=1 -xf "$TARBALL"
+
+# A fixed identity and date make the base commit (and so every exported
+# hash and the base-commit line of the cover letter) the same on every machine.
+export GIT_AUTHOR_NAME="Debian linux-source" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org"
+export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
+export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
+git -C "$tmp" init -q -b work
+git -C "$tmp" config core.autocrlf false
+git -C "$tmp" config gc.auto 0
+git -C "$tmp" add -A -f .
+git -C "$tmp" commit -q --no-verify -m "$PACKAGE $installed"
+git -C "$tmp" tag base
+unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
+unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+mv "$tmp" "$dir"
+trap - EXIT
+
+"$top/scripts/apply.sh" "$dir"
