@@ -7,21 +7,20 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 usage() { echo "usage: $0 before|after [targets]" >&2; exit 1; }
 variant=$1; shift || usage
-[ -d "$top/linux/.git" ] || "$top/scripts/tree.sh"
+[ -n "$PMU_BUILD_NS" ] || [ -e "$top/linux/.git" ] || "$top/scripts/tree.sh"
 
-case "$variant" in
-after)
-	src=$top/linux ;;
-before)
-	# A worktree of linux/ at the first patch of the series.
+# The before tree: a plain export of linux/ at the first patch of the series.
+prepare_before() {
+	local first
 	src=$top/build/src-before
 	first=$(git -C "$top/linux" rev-list --reverse base..HEAD | head -1)
 	[ -n "$first" ] || first=base
-	if [ ! -d "$src" ]; then
-		git -C "$top/linux" worktree prune
-		git -C "$top/linux" worktree add -q --detach "$src" "$first"
-	elif [ "$(git -C "$src" rev-parse HEAD)" != "$(git -C "$top/linux" rev-parse "$first")" ]; then
-		git -C "$src" checkout -q --detach "$first"
+	first=$(git -C "$top/linux" rev-parse "$first")
+	if [ "$(cat "$src/.export-commit" 2>/dev/null)" != "$first" ]; then
+		rm -rf "$src"
+		mkdir -p "$src"
+		git -C "$top/linux" archive "$first" | tar -x -C "$src"
+		echo "$first" > "$src/.export-commit"
 	fi
 	# Build it with its sources bind-mounted over linux/ in a private mount
 	# namespace: every path the compiler sees is then the same as for the
@@ -31,7 +30,18 @@ before)
 			'mount --bind "$1/build/src-before" "$1/linux" && exec "$2" before "${@:3}"' \
 			_ "$top" "$0" "$@"
 	fi
-	[ -n "$PMU_BUILD_NS" ] && src=$top/linux
+	# Without a private mount namespace, build it where it is.
+}
+
+case "$variant" in
+after)
+	src=$top/linux ;;
+before)
+	if [ -n "$PMU_BUILD_NS" ]; then
+		src=$top/linux	# build/src-before, mounted here (see below)
+	else
+		prepare_before "$@"
+	fi
 	;;
 *)	usage ;;
 esac
@@ -48,8 +58,8 @@ mk=(make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -
 mkdir -p "$out"
 frags=("$top"/configs/base.config "$top"/configs/debug.config "$top"/configs/test.config)
 # Reconfigure only when a fragment or a Kconfig file changed.
-sum=$( (cat "${frags[@]}"; cd "$src" && git ls-files -z '*Kconfig*' | xargs -0 cat) |
-	sha256sum | cut -c1-32)
+sum=$( (cat "${frags[@]}"; cd "$src" && find . -name 'Kconfig*' -not -path './.git/*' -print0 |
+	sort -z | xargs -0 cat) | sha256sum | cut -c1-32)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.frag-sum" 2>/dev/null)" != "$sum" ]; then
 	# allnoconfig plus the fragments: nothing we did not ask for.
 	cat "${frags[@]}" > "$out/fragments.config"

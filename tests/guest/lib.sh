@@ -8,8 +8,14 @@ drv=/sys/bus/platform/drivers/test_perf_pmu
 
 log() { echo "[$(date +%T.%3N)] $*"; }
 
-# Kernel splat lines in dmesg so far (empty if none).
-kernel_splats() { dmesg | python3 "$top/scripts/triage.py" /dev/stdin | head -5; }
+# Kernel splat lines in dmesg so far (empty if none; a triage error counts
+# as a splat so that a broken check can never pass a test).
+kernel_splats() {
+	dmesg > /tmp/dmesg.txt
+	python3 "$top/scripts/triage.py" /tmp/dmesg.txt > /tmp/splats.txt
+	[ $? -le 1 ] || echo "triage failed on dmesg"
+	head -5 /tmp/splats.txt
+}
 
 load_test_pmu() {
 	if [ ! -d /sys/module/test_perf_pmu ]; then
