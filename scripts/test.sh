@@ -29,10 +29,22 @@ suite workbench-export tests/workbench/export-idempotent.sh
 suite build-after scripts/build.sh after
 suite build-before scripts/build.sh before
 
-# Guest suites (each boots the VM; see tests/guest/).
-for t in tests/guest/t-*.sh; do
-	suite "$(basename "$t" .sh)" "$t"
-done
+# The VM runner's own contract (exit status, splat, timeout).
+suite workbench-vm-runner tests/workbench/vm-runner.sh
+
+# KUnit, through the kernel's kunit.py, on the after kernel.
+suite kunit-perf-pmu-unregister tests/kunit/run.sh
+
+# Guest suites.
+suite build-selftests make -s -C linux/tools/testing/selftests/perf_events \
+	OUTPUT="$top/build/selftests"
+suite guest-selftest-pmu-unregister scripts/vm --out out/test/selftest --timeout 600 -- \
+	tests/guest/selftest-pmu-unregister.sh
+suite guest-test-pmu-smoke scripts/vm --out out/test/smoke --timeout 240 -- \
+	tests/guest/smoke-test-pmu.sh
+# The harness must see the bug on the base: one try, a KASAN report.
+suite guest-before-unbind-uaf tests/guest/unbind-perf.sh before 1 "${SEED:-1}" 1
+suite guest-after-unbind-perf tests/guest/unbind-perf.sh after "${TRIES:-10}" "${SEED:-1}" 0
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

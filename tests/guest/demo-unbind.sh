@@ -21,10 +21,16 @@ for try in $(seq "$first" "$last"); do
 		ev='{test_pmu_0/ticks/,test_pmu_0/ticks/}:S'
 	fi
 	bind_dev 0 && wait_pmu test_pmu_0 || { echo "try $try bind-failed" >> $res; exit 1; }
-	run_ms=$(rand_ms 1200 3000) kill_ms=$(rand_ms 0 2000)
-	log "try $try: perf stat -I 1000 -e '$ev', unbind after ${run_ms}ms, kill ${kill_ms}ms later"
+	run_ms=$(rand_ms 0 1500) kill_ms=$(rand_ms 0 2000)
+	log "try $try: perf stat -I 1000 -e '$ev', unbind ${run_ms}ms after its first interval, kill ${kill_ms}ms later"
 	perf stat -I 1000 -x, -e "$ev" > /tmp/perf.out 2>&1 &
 	pid=$!
+	# perf starts slowly under TCG: unbind only once its events are open.
+	for i in $(seq 150); do
+		grep -q 'test_pmu_0/ticks/' /tmp/perf.out && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
 	sleep_ms "$run_ms"
 	unbind_dev 0
 	sleep_ms "$kill_ms"

@@ -1,0 +1,19 @@
+#!/bin/bash
+# Run the series' KUnit suites on the after kernel through the kernel's own
+# kunit.py (exec: the kernel is built by scripts/build.sh, with the tests
+# built in and disabled by default; kunit.py boots it with kunit.enable=1).
+# Fails on any failed test and on any kernel splat in the console.
+# Usage: tests/kunit/run.sh [filter_glob]
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+glob=${1:-perf_pmu_unregister*}
+out=$top/build/after
+python3 "$top/linux/tools/testing/kunit/kunit.py" exec --arch=x86_64 \
+	--build_dir="$out" --timeout=900 --qemu_args='-smp 2' "$glob"
+rc=$?
+cp "$out/test.log" "$top/out/kunit-console.log" 2>/dev/null
+if ! python3 "$top/scripts/triage.py" "$out/test.log"; then
+	echo "kernel splat during the KUnit run (above)"
+	rc=1
+fi
+exit $rc
