@@ -10,8 +10,10 @@ cp -r "$top/BASE" "$top/scripts" "$top/series" "$top/patches" "$tmp/p/"
 cd "$tmp/p"
 git clone -q --shared --no-checkout "$top/linux" linux
 git -C linux tag -f base "$(git -C "$top/linux" rev-parse base)" >/dev/null
-# Only the files the series touches need to be checked out for git am.
-git -C linux sparse-checkout set --no-cone $(sed -n 's|^diff --git a/\([^ ]*\) .*|/\1|p' patches/*.patch | sort -u)
+# Only the files the series touches need to be checked out for git am, and
+# .gitattributes for the hunk headers (diff=cpp) to come out the same.
+git -C linux sparse-checkout set --no-cone /.gitattributes \
+	$(sed -n 's|^diff --git a/\([^ ]*\) .*|/\1|p' patches/*.patch | sort -u)
 git -C linux checkout -q --detach base
 scripts/apply.sh linux
 scripts/export.sh
