@@ -1,0 +1,28 @@
+#!/bin/bash
+# Run each pmu_unregister kselftest case in its own boot of one kernel, so
+# that a case that crashes the kernel does not hide the others.
+# Prints "case result" lines: pass, fail, splat (the kernel reported a
+# problem), died (the guest crashed or hung).
+# Usage: selftest-matrix.sh before|after [out-file]
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+variant=$1 outfile=${2:-/dev/stdout}
+bin=$top/build/selftests/pmu_unregister
+out=$top/out/matrix-$variant
+rm -rf "$out"; mkdir -p "$out"
+: > "$out/table"
+for t in $("$bin" -l 2>&1 | awk '$1 == "unreg" {f = 1} f && NF {print $NF}'); do
+	"$top/scripts/vm" --variant "$variant" --out "$out/$t" --timeout 240 \
+		--env "export VARIANT=$variant" -- \
+		bash -c ". $top/tests/guest/lib.sh; load_test_pmu && TEST_PERF_PMU_KO=\$kbuild/lib/test_perf_pmu.ko $bin -t $t" \
+		> "$out/$t.log" 2>&1
+	case $? in
+	0)	r=pass ;;
+	125)	r=splat ;;
+	124|126) r=died ;;
+	*)	r=fail ;;
+	esac
+	s=$(python3 "$top/scripts/triage.py" "$out/$t/console.log" | head -1 | sed 's/^\[[^]]*\] //')
+	printf '%-40s %-6s %s\n' "$t" "$r" "$s" | tee -a "$out/table"
+done
+[ "$outfile" = /dev/stdout ] || cp "$out/table" "$outfile"
