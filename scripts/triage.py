@@ -57,8 +57,13 @@ def main() -> int:
         return 2
     with open(sys.argv[1], errors="replace") as f:
         found = list(splats(f))
-    for line in found:
-        print(line)
+    try:
+        for line in found:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (head) has what it wanted; the verdict still stands.
+        sys.stdout = None
     return 1 if found else 0
 
 

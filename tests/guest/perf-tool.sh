@@ -1,0 +1,81 @@
+#!/bin/bash
+# Guest: Debian's perf across an unbind of test_pmu_0, N seeded tries of
+#   record:  perf record -e test_pmu_0/ticks,period=1000/ on a busy workload
+#   inherit: perf stat -e test_pmu_0/ticks/ on a forking workload
+# perf must finish on its own (bounded), report what it got before the
+# unbind (samples, a count), and the kernel must stay splat-free.
+# Usage: perf-tool.sh tries seed
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/guest/lib.sh"
+tries=$1 seed=$2
+fail=0
+
+busy() { timeout "$1" sh -c 'while :; do :; done'; }
+
+wait_bounded() {	# wait_bounded pid seconds: 0 if it exited in time
+	local i
+	for i in $(seq $(($2 * 10))); do
+		kill -0 "$1" 2>/dev/null || { wait "$1"; return 0; }
+		sleep 0.1
+	done
+	kill -KILL "$1" 2>/dev/null
+	return 1
+}
+
+# perf starts slowly under TCG: unbind only once it holds its events.
+wait_events_open() {
+	local i
+	for i in $(seq 200); do
+		ls -l /proc/"$1"/fd 2>/dev/null | grep -q 'perf_event' && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+load_test_pmu || exit 1
+for try in $(seq "$tries"); do
+	RANDOM=$((seed * 1000 + try))
+	bind_dev 0 && wait_pmu test_pmu_0 || { echo "try $try: bind failed"; exit 1; }
+	delay=$(rand_ms 0 1000)
+	bad=0
+
+	# record
+	perf record -q -o /tmp/r.data -e test_pmu_0/ticks,period=1000/ -- \
+		sh -c 'timeout 3 sh -c "while :; do :; done"' > /tmp/r.out 2>&1 &
+	pid=$!
+	wait_events_open $pid
+	sleep_ms "$delay"
+	unbind_dev 0
+	if ! wait_bounded $pid 20; then
+		echo "try $try record: perf did not finish"; fail=1; break
+	fi
+	n=$(perf script -i /tmp/r.data 2>/dev/null | grep -c 'test_pmu_0/ticks')
+	if [ "$n" -lt 1 ]; then
+		echo "try $try record: no samples before the unbind"; cat /tmp/r.out; bad=1
+	fi
+
+	# inherit
+	bind_dev 0 && wait_pmu test_pmu_0 || { echo "try $try: rebind failed"; exit 1; }
+	perf stat -x, -e test_pmu_0/ticks/ -- \
+		sh -c 'for i in 1 2 3 4; do timeout 2 sh -c "while :; do :; done" & done; wait' \
+		> /tmp/s.out 2>&1 &
+	pid=$!
+	wait_events_open $pid
+	sleep_ms "$delay"
+	unbind_dev 0
+	if ! wait_bounded $pid 20; then
+		echo "try $try inherit: perf did not finish"; fail=1; break
+	fi
+	c=$(awk -F, '/test_pmu_0\/ticks\//{print $1}' /tmp/s.out)
+	if ! [ "${c:-0}" -gt 0 ] 2>/dev/null; then
+		echo "try $try inherit: no count before the unbind: $(cat /tmp/s.out)"; bad=1
+	fi
+
+	s=$(kernel_splats)
+	[ -z "$s" ] || { echo "try $try: kernel splat: $s"; fail=1; break; }
+	[ $bad = 0 ] || { fail=1; continue; }
+	echo "try $try ok: $n samples, count $c (unbind ${delay}ms after the events opened)"
+done
+exit $fail
