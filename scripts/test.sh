@@ -45,6 +45,8 @@ suite guest-test-pmu-smoke scripts/vm --out out/test/smoke --timeout 240 -- \
 # The harness must see the bug on the base: one try, a KASAN report.
 suite guest-before-unbind-uaf tests/guest/unbind-perf.sh before 1 "${SEED:-1}" 1
 suite guest-after-unbind-perf tests/guest/unbind-perf.sh after "${TRIES:-10}" "${SEED:-1}" 0
+# Suites we did not write, base vs series (results/regression-table.txt).
+suite regression-base-vs-series scripts/regression.py
 suite guest-after-perf-record-inherit scripts/vm --out out/test/perf-tool \
 	--timeout $((120 + 30 * ${PERF_TRIES:-8})) -- \
 	tests/guest/perf-tool.sh "${PERF_TRIES:-8}" "${SEED:-1}"
