@@ -12,6 +12,7 @@ export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
 export KBUILD_BUILD_TIMESTAMP="Sat Jan  1 00:00:00 UTC 2000"
 export KBUILD_BUILD_USER=pmu KBUILD_BUILD_HOST=workbench
 n=0
+mkdir -p "$top/build/bisect"
 for c in $(git -C "$top/linux" rev-list --reverse base..HEAD); do
 	n=$((n + 1))
 	[ "$n" -ge "$first" ] || continue
