@@ -38,23 +38,23 @@ suite kunit-perf-pmu-unregister tests/kunit/run.sh
 # Guest suites.
 suite build-selftests make -s -C linux/tools/testing/selftests/perf_events \
 	OUTPUT="$top/build/selftests"
-suite guest-selftest-pmu-unregister scripts/vm --out out/test/selftest --timeout 600 -- \
-	tests/guest/selftest-pmu-unregister.sh
+suite guest-selftest-pmu-unregister scripts/vm --out out/test/selftest --timeout 900 \
+	--env "export LOOPS=${LOOPS:-5} SEED=${SEED:-1}" -- tests/guest/selftest-pmu-unregister.sh
 suite guest-test-pmu-smoke scripts/vm --out out/test/smoke --timeout 240 -- \
 	tests/guest/smoke-test-pmu.sh
 # The harness must see the bug on the base: one try, a KASAN report.
 suite guest-before-unbind-uaf tests/guest/unbind-perf.sh before 1 "${SEED:-1}" 1
-suite guest-after-unbind-perf tests/guest/unbind-perf.sh after "${TRIES:-10}" "${SEED:-1}" 0
+suite guest-after-unbind-perf tests/guest/unbind-perf.sh after "${TRIES:-50}" "${SEED:-1}" 0
 # The PMU of a PCI device (QEMU edu): sysfs remove/rescan and ACPI
 # hot-unplug through QMP device_del/device_add while perf stat runs.
 suite guest-after-pci-remove-unplug scripts/vm --out out/test/pci \
-	--device edu,id=edu0,addr=0x5 --timeout $((120 + 60 * ${PCI_TRIES:-3})) -- \
-	tests/guest/pci-hotplug.sh "${PCI_TRIES:-3}" "${SEED:-1}"
+	--device edu,id=edu0,addr=0x5 --timeout $((120 + 60 * ${PCI_TRIES:-5})) -- \
+	tests/guest/pci-hotplug.sh "${PCI_TRIES:-5}" "${SEED:-1}"
 # Suites we did not write, base vs series (results/regression-table.txt).
 suite regression-base-vs-series scripts/regression.py
 suite guest-after-perf-record-inherit scripts/vm --out out/test/perf-tool \
-	--timeout $((120 + 30 * ${PERF_TRIES:-8})) -- \
-	tests/guest/perf-tool.sh "${PERF_TRIES:-8}" "${SEED:-1}"
+	--timeout $((120 + 30 * ${PERF_TRIES:-50})) -- \
+	tests/guest/perf-tool.sh "${PERF_TRIES:-50}" "${SEED:-1}"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

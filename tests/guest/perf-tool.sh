@@ -38,12 +38,12 @@ load_test_pmu || exit 1
 for try in $(seq "$tries"); do
 	RANDOM=$((seed * 1000 + try))
 	bind_dev 0 && wait_pmu test_pmu_0 || { echo "try $try: bind failed"; exit 1; }
-	delay=$(rand_ms 0 1000)
+	delay=$(rand_ms 0 700)
 	bad=0
 
 	# record
 	perf record -q -o /tmp/r.data -e test_pmu_0/ticks,period=1000/ -- \
-		sh -c 'timeout 3 sh -c "while :; do :; done"' > /tmp/r.out 2>&1 &
+		sh -c 'timeout 1.5 sh -c "while :; do :; done"' > /tmp/r.out 2>&1 &
 	pid=$!
 	wait_events_open $pid
 	sleep_ms "$delay"
@@ -59,7 +59,7 @@ for try in $(seq "$tries"); do
 	# inherit
 	bind_dev 0 && wait_pmu test_pmu_0 || { echo "try $try: rebind failed"; exit 1; }
 	perf stat -x, -e test_pmu_0/ticks/ -- \
-		sh -c 'for i in 1 2 3 4; do timeout 2 sh -c "while :; do :; done" & done; wait' \
+		sh -c 'for i in 1 2 3 4; do timeout 1.5 sh -c "while :; do :; done" & done; wait' \
 		> /tmp/s.out 2>&1 &
 	pid=$!
 	wait_events_open $pid
