@@ -34,40 +34,40 @@ wait_events_open() {
 	return 1
 }
 
-load_test_pmu || exit 1
-for try in $(seq "$tries"); do
-	RANDOM=$((seed * 1000 + try))
-	bind_dev 0 && wait_pmu test_pmu_0 || { echo "try $try: bind failed"; exit 1; }
-	delay=$(rand_ms 0 700)
-	bad=0
-
-	# record
-	perf record -q -o /tmp/r.data -e test_pmu_0/ticks,period=1000/ -- \
-		sh -c 'timeout 1.5 sh -c "while :; do :; done"' > /tmp/r.out 2>&1 &
+# across_unbind name out-file delay cmd...: run cmd (a perf command) in the
+# background, unbind test_pmu_0 "delay" ms after it opened its events, and
+# wait for it to finish on its own. Fails if it does not.
+across_unbind() {
+	local name=$1 out=$2 delay=$3 pid
+	shift 3
+	bind_dev 0 && wait_pmu test_pmu_0 || { echo "try $try $name: bind failed"; return 1; }
+	"$@" > "$out" 2>&1 &
 	pid=$!
 	wait_events_open $pid
 	sleep_ms "$delay"
 	unbind_dev 0
-	if ! wait_bounded $pid 20; then
-		echo "try $try record: perf did not finish"; fail=1; break
-	fi
+	wait_bounded $pid 20 || { echo "try $try $name: perf did not finish"; return 1; }
+}
+
+spin='timeout 1.5 sh -c "while :; do :; done"'
+load_test_pmu || exit 1
+for try in $(seq "$tries"); do
+	RANDOM=$((seed * 1000 + try))
+	delay=$(rand_ms 0 700)
+	bad=0
+
+	across_unbind record /tmp/r.out "$delay" \
+		perf record -q -o /tmp/r.data -e test_pmu_0/ticks,period=1000/ -- sh -c "$spin" ||
+		{ fail=1; break; }
 	n=$(perf script -i /tmp/r.data 2>/dev/null | grep -c 'test_pmu_0/ticks')
 	if [ "$n" -lt 1 ]; then
 		echo "try $try record: no samples before the unbind"; cat /tmp/r.out; bad=1
 	fi
 
-	# inherit
-	bind_dev 0 && wait_pmu test_pmu_0 || { echo "try $try: rebind failed"; exit 1; }
-	perf stat -x, -e test_pmu_0/ticks/ -- \
-		sh -c 'for i in 1 2 3 4; do timeout 1.5 sh -c "while :; do :; done" & done; wait' \
-		> /tmp/s.out 2>&1 &
-	pid=$!
-	wait_events_open $pid
-	sleep_ms "$delay"
-	unbind_dev 0
-	if ! wait_bounded $pid 20; then
-		echo "try $try inherit: perf did not finish"; fail=1; break
-	fi
+	across_unbind inherit /tmp/s.out "$delay" \
+		perf stat -x, -e test_pmu_0/ticks/ -- \
+		sh -c "for i in 1 2 3 4; do $spin & done; wait" ||
+		{ fail=1; break; }
 	c=$(awk -F, '/test_pmu_0\/ticks\//{print $1}' /tmp/s.out)
 	if ! [ "${c:-0}" -gt 0 ] 2>/dev/null; then
 		echo "try $try inherit: no count before the unbind: $(cat /tmp/s.out)"; bad=1
