@@ -58,7 +58,7 @@ mk=(make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -
 mkdir -p "$out"
 frags=("$top"/configs/base.config "$top"/configs/debug.config "$top"/configs/test.config)
 # Reconfigure only when a fragment or a Kconfig file changed.
-sum=$( (echo merge_config; cat "${frags[@]}"; cd "$src" && find . -name 'Kconfig*' -not -path './.git/*' -print0 |
+sum=$( (echo merge_config; cat "${frags[@]}" "$top/configs/late.config"; cd "$src" && find . -name 'Kconfig*' -not -path './.git/*' -print0 |
 	sort -z | xargs -0 cat) | sha256sum | cut -c1-32)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.frag-sum" 2>/dev/null)" != "$sum" ]; then
 	# The kernel's merge_config.sh on allnoconfig (-n): nothing we did not
@@ -67,9 +67,21 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.frag-sum" 2>/dev/null)" != "$sum" 
 	(cd "$src" && ARCH=x86_64 CC="ccache gcc" scripts/kconfig/merge_config.sh \
 		-n -O "$out" "${frags[@]}") > "$out/merge_config.log" 2>&1 ||
 		{ cat "$out/merge_config.log"; exit 1; }
-	"$top"/scripts/check-config.py "$src" "$out/.config" "${frags[@]}"
+	(cd "$src" && ARCH=x86_64 CC="ccache gcc" scripts/kconfig/merge_config.sh \
+		-m -O "$out" "$out/.config" "$top/configs/late.config" &&
+		"${mk[@]}" olddefconfig) >> "$out/merge_config.log" 2>&1 ||
+		{ cat "$out/merge_config.log"; exit 1; }
+	"$top"/scripts/check-config.py "$src" "$out/.config" "${frags[@]}" "$top/configs/late.config"
 	echo "$sum" > "$out/.frag-sum"
 fi
 
+if [ -n "${PMU_TARGETS:-}" ]; then
+	# Only the given targets (scripts/warnings.sh: single objects, W=1 C=2).
+	"${mk[@]}" $PMU_TARGETS
+	exit
+fi
 echo "building $variant kernel in ${out#"$top"/}"
 "${mk[@]}" bzImage modules "$@"
+# A module tree for modprobe -d in the guest (i915 and its dependencies).
+rm -rf "$out/modroot"
+"${mk[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install > /dev/null

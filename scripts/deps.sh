@@ -6,7 +6,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/BASE"
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod
-      ccache qemu-system-x86 python3 python3-ply python3-git rsync git linux-perf)
+      ccache qemu-system-x86 python3 python3-ply python3-git rsync git linux-perf
+      sparse)
 
 stamp=/var/tmp/pmu-revoke-deps.stamp
 want="${pkgs[*]} $PACKAGE=$VERSION"

@@ -51,7 +51,10 @@ def main() -> int:
     (TOP / "results").mkdir(exist_ok=True)
     (TOP / "results" / "regression-table.txt").write_text(table)
     print(table, end="")
-    return 1 if regressions else 0
+    missing = [n for n in names if "missing" in (before.get(n), after.get(n))]
+    if missing:
+        print("regression: not built: " + ", ".join(missing), file=sys.stderr)
+    return 1 if regressions or missing else 0
 
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ suite workbench-export tests/workbench/export-idempotent.sh
 suite build-after scripts/build.sh after
 suite build-before scripts/build.sh before
 
+# No new W=1 or sparse warnings in the files the series touches.
+suite warnings-w1-sparse scripts/warnings.sh
+
 # The VM runner's own contract (exit status, splat, timeout).
 suite workbench-vm-runner tests/workbench/vm-runner.sh
 
@@ -36,6 +39,7 @@ suite workbench-vm-runner tests/workbench/vm-runner.sh
 suite kunit-perf-pmu-unregister tests/kunit/run.sh
 
 # Guest suites.
+mkdir -p "$top/build/selftests"
 suite build-selftests make -s -C linux/tools/testing/selftests/perf_events \
 	OUTPUT="$top/build/selftests"
 suite guest-selftest-pmu-unregister scripts/vm --out out/test/selftest --timeout 900 \
@@ -50,6 +54,9 @@ suite guest-after-unbind-perf tests/guest/unbind-perf.sh after "${TRIES:-50}" "$
 suite guest-after-pci-remove-unplug scripts/vm --out out/test/pci \
 	--device edu,id=edu0,addr=0x5 --timeout $((120 + 60 * ${PCI_TRIES:-5})) -- \
 	tests/guest/pci-hotplug.sh "${PCI_TRIES:-5}" "${SEED:-1}"
+# i915's mock selftest of its PMU (no GPU), under KASAN, then rmmod i915.
+suite guest-i915-mock-pmu scripts/vm --out out/test/i915 --timeout 600 -- \
+	tests/guest/i915-mock-pmu.sh
 # Suites we did not write, base vs series (results/regression-table.txt).
 suite regression-base-vs-series scripts/regression.py
 suite guest-after-perf-record-inherit scripts/vm --out out/test/perf-tool \

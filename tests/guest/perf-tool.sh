@@ -34,6 +34,22 @@ wait_events_open() {
 	return 1
 }
 
+# perf forks its workload and execs it once the events are set up; the
+# events count from that exec (enable_on_exec). Unbinding before it would
+# leave perf nothing to report, which is not what this test is about.
+wait_workload() {
+	local i f pid comm state ppid
+	for i in $(seq 400); do
+		for f in /proc/[0-9]*/stat; do
+			read -r pid comm state ppid _ < "$f" 2>/dev/null || continue
+			[ "$ppid" = "$1" ] && [ "$comm" != "(perf)" ] && return 0
+		done
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
 # across_unbind name out-file delay cmd...: run cmd (a perf command) in the
 # background, unbind test_pmu_0 "delay" ms after it opened its events, and
 # wait for it to finish on its own. Fails if it does not.
@@ -43,7 +59,8 @@ across_unbind() {
 	bind_dev 0 && wait_pmu test_pmu_0 || { echo "try $try $name: bind failed"; return 1; }
 	"$@" > "$out" 2>&1 &
 	pid=$!
-	wait_events_open $pid
+	wait_events_open $pid && wait_workload $pid ||
+		echo "try $try $name: workload not started before the unbind"
 	sleep_ms "$delay"
 	unbind_dev 0
 	wait_bounded $pid 20 || { echo "try $try $name: perf did not finish"; return 1; }
@@ -76,6 +93,6 @@ for try in $(seq "$tries"); do
 	s=$(kernel_splats)
 	[ -z "$s" ] || { echo "try $try: kernel splat: $s"; fail=1; break; }
 	[ $bad = 0 ] || { fail=1; continue; }
-	echo "try $try ok: $n samples, count $c (unbind ${delay}ms after the events opened)"
+	echo "try $try ok: $n samples, count $c (unbind ${delay}ms after the workload started)"
 done
 exit $fail
