@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 TRIES ?= 6
 SEED ?= 1
+PAIRS ?= 3
 
-.PHONY: all deps tree export build build-before build-after demo test check clean help
+.PHONY: all deps tree export build build-before build-after demo test check bench clean help
 
 help:
 	@echo "make deps     install Debian packages and the pinned kernel source"
@@ -11,7 +12,9 @@ help:
 	@echo "make export   regenerate patches/ from linux/ base..HEAD"
 	@echo "make build    build the before (base + test driver) and after kernels"
 	@echo "make demo     unbind while perf runs, before vs after (TRIES=$(TRIES) SEED=$(SEED))"
+	@echo "make check    series hygiene: checkpatch, MAINTAINERS, kernel-doc, W=1/sparse, bisect"
 	@echo "make test     every suite; ends with 'N passed, N failed'"
+	@echo "make bench    hot paths base vs series, cost of revocation (PAIRS=$(PAIRS))"
 
 deps:
 	scripts/deps.sh
@@ -37,6 +40,12 @@ demo: deps build
 
 test: deps tree
 	scripts/test.sh
+
+bench: deps build
+	scripts/bench.py --pairs $(PAIRS)
+
+check: deps tree build-after build-before
+	scripts/check.sh
 
 clean:
 	rm -rf build out

@@ -1,51 +1,55 @@
 #!/bin/bash
-# Configure and build one test kernel out of tree (O=build/<variant>) with ccache.
-#   before: the pristine base plus the first patch of the series (test driver)
-#   after:  the whole series (linux/ as it is now)
-# Usage: scripts/build.sh before|after [extra make targets]
+# Configure and build one test kernel out of tree (O=build/<dir>) with ccache.
+#   after:    the whole series (linux/ as it is now)            -> build/after
+#   before:   the pristine base plus the first patch (test PMU) -> build/before
+#   patch-N:  the tree at patch N of the series (bisect checks) -> build/bisect
+# Usage: scripts/build.sh after|before|patch-N [extra make targets]
+# PMU_TARGETS="..." builds only those targets (no bzImage, no modules).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
-usage() { echo "usage: $0 before|after [targets]" >&2; exit 1; }
+usage() { echo "usage: $0 after|before|patch-N [targets]" >&2; exit 1; }
 variant=$1; shift || usage
 [ -n "$PMU_BUILD_NS" ] || [ -e "$top/linux/.git" ] || "$top/scripts/tree.sh"
 
-# The before tree: a plain export of linux/ at the first patch of the series.
-prepare_before() {
-	local first
-	src=$top/build/src-before
-	first=$(git -C "$top/linux" rev-list --reverse base..HEAD | head -1)
-	[ -n "$first" ] || first=base
-	first=$(git -C "$top/linux" rev-parse "$first")
-	if [ "$(cat "$src/.export-commit" 2>/dev/null)" != "$first" ]; then
-		rm -rf "$src"
+# A variant other than "after" is a plain export of one commit of linux/,
+# bind-mounted over linux/ in a private mount namespace: every path the
+# compiler sees is then the same as for the after kernel, so ccache serves
+# every file that commit shares with it.
+prepare_export() {	# prepare_export commit name
+	local rev=$1 src=$top/build/src-$2
+	rev=$(git -C "$top/linux" rev-parse "$rev")
+	if [ "$(cat "$src/.export-commit" 2>/dev/null)" != "$rev" ]; then
+		# A checkout with its own index: moving it to another commit
+		# rewrites only the files that differ, so make rebuilds only them.
+		[ -f "$src.index" ] || rm -rf "$src"
 		mkdir -p "$src"
-		git -C "$top/linux" archive "$first" | tar -x -C "$src"
-		echo "$first" > "$src/.export-commit"
+		GIT_INDEX_FILE=$src.index git --git-dir="$top/linux/.git" \
+			--work-tree="$src" read-tree -u --reset "$rev"
+		echo "$rev" > "$src/.export-commit"
 	fi
-	# Build it with its sources bind-mounted over linux/ in a private mount
-	# namespace: every path the compiler sees is then the same as for the
-	# after kernel, so ccache serves every file the series does not touch.
-	if [ -z "$PMU_BUILD_NS" ] && [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 		exec unshare -m --propagation private env PMU_BUILD_NS=1 bash -c \
-			'mount --bind "$1/build/src-before" "$1/linux" && exec "$2" before "${@:3}"' \
-			_ "$top" "$0" "$@"
+			'mount --bind "$1" "$2/linux" && exec "$3" "${@:4}"' \
+			_ "$src" "$top" "$0" "$variant" "$@"
 	fi
-	# Without a private mount namespace, build it where it is.
+	echo "build: cannot bind-mount (not root?); building $2 where it is" >&2
+	srcdir=$src
 }
 
+# In the namespace linux/ is the export (no .git): the name is enough.
+[ -n "$PMU_BUILD_NS" ] || patches=$(git -C "$top/linux" rev-list --reverse base..HEAD)
+rev=
 case "$variant" in
-after)
-	src=$top/linux ;;
-before)
-	if [ -n "$PMU_BUILD_NS" ]; then
-		src=$top/linux	# build/src-before, mounted here (see below)
-	else
-		prepare_before "$@"
-	fi
-	;;
-*)	usage ;;
+after)		name=after ;;
+before)		name=before; rev=$(echo "$patches" | head -1); rev=${rev:-base} ;;
+patch-[0-9]*)	name=bisect; rev=$(echo "$patches" | sed -n "${variant#patch-}p")
+		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || usage ;;
+*)		usage ;;
 esac
-out=$top/build/$variant
+src=$top/linux
+[ -z "$rev" ] || [ -n "$PMU_BUILD_NS" ] || prepare_export "$rev" "$name" "$@"
+src=${srcdir:-$src}
+out=$top/build/$name
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}

@@ -29,8 +29,11 @@ suite workbench-export tests/workbench/export-idempotent.sh
 suite build-after scripts/build.sh after
 suite build-before scripts/build.sh before
 
-# No new W=1 or sparse warnings in the files the series touches.
-suite warnings-w1-sparse scripts/warnings.sh
+# Series hygiene (make check): checkpatch, MAINTAINERS, kernel-doc, no new
+# W=1/sparse warnings, every patch builds.
+suite check-series-hygiene scripts/check.sh checkpatch maintainers kernel-doc
+suite check-warnings-w1-sparse scripts/warnings.sh
+suite check-bisect-x86_64 scripts/check.sh bisect
 
 # The VM runner's own contract (exit status, splat, timeout).
 suite workbench-vm-runner tests/workbench/vm-runner.sh

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""make bench: base (+ test driver) vs series, side by side in one run.
+
+Boots the before and after kernels alternately (A B A B ..., --pairs, same
+QEMU settings), runs tests/bench/pmu-bench in each (tests/guest/bench.sh),
+and prints medians and series/base ratios; on the after kernel it also times
+perf_pmu_unregister() (an unbind of test_pmu_0) with N live events against
+closing the same N events, and fits both to fixed + N * per-event cost.
+pahole gives the structure sizes. The table goes to results/bench.txt.
+"""
+import argparse
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+
+TOP = pathlib.Path(__file__).resolve().parent.parent
+HOT_TARGET = {"ctxsw": 1.0, "read": 1.0, "open": 1.0, "fork": 3.0}  # percent
+STRUCTS = ["perf_event", "pmu", "perf_cpu_pmu_context", "perf_event_pmu_context"]
+
+
+def run_guest(variant: str, i: int, args) -> dict[str, float]:
+    out = TOP / "out" / "bench" / f"{variant}-{i}"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.txt").unlink(missing_ok=True)
+    env = (f"export VARIANT={variant} BENCH_SECONDS={args.seconds} "
+           f"BENCH_UNREGISTER='{args.unregister}'")
+    rc = subprocess.run([str(TOP / "scripts/vm"), "--variant", variant, "--out", str(out),
+                         "--timeout", "900", "--env", env,
+                         str(TOP / "tests/guest/bench.sh")]).returncode
+    if rc != 0:
+        sys.exit(f"bench: {variant} run {i} failed ({rc}), see {out}/console.log")
+    res = {}
+    for line in (out / "bench.txt").read_text().splitlines():
+        name, value, _unit = line.split(" ", 2)
+        res[name] = float(value)
+    return res
+
+
+def fit(points):
+    """Least squares y = a + b x over (x, y): (fixed, per-item)."""
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    b = sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else 0.0
+    return my - b * mx, b
+
+
+def pahole(variant: str) -> dict[str, str]:
+    sizes = {}
+    vmlinux = TOP / "build" / variant / "vmlinux"
+    for s in STRUCTS:
+        r = subprocess.run(["pahole", "-C", s, str(vmlinux)], capture_output=True, text=True)
+        size = "-"
+        for line in r.stdout.splitlines():
+            if "/* size:" in line:
+                size = line.split("size:")[1].split(",")[0].strip()
+        sizes[s] = size
+    return sizes
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--pairs", type=int, default=3)
+    p.add_argument("--seconds", type=float, default=2.0, help="per hot-path benchmark")
+    p.add_argument("--unregister", default="0 10 100 1000 10000")
+    args = p.parse_args()
+
+    bench = TOP / "build" / "bench" / "pmu-bench"
+    bench.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["gcc", "-O2", "-Wall", "-o", str(bench),
+                    str(TOP / "tests/bench/pmu-bench.c")], check=True)
+
+    t0 = time.time()
+    runs: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
+    for i in range(args.pairs):
+        for v in ("before", "after"):
+            runs[v].append(run_guest(v, i, args))
+            print(f"bench: pair {i + 1}/{args.pairs} {v} done", file=sys.stderr)
+
+    lines = [f"make bench: {args.pairs} pairs (before, after alternately), "
+             f"{args.seconds:g} s per hot-path benchmark, QEMU TCG, 2 vCPUs, "
+             "debug kernels (KASAN, lockdep)", ""]
+    hot = [k for k in runs["before"][0] if not k.startswith(("unregister_", "close_"))]
+    rows = [("benchmark", "base", "series", "series/base", "target")]
+    missed = []
+    for k in hot:
+        b = statistics.median(r[k] for r in runs["before"])
+        a = statistics.median(r[k] for r in runs["after"])
+        ratio = a / b if b else float("nan")
+        tgt = next(v for key, v in HOT_TARGET.items() if k.startswith(key))
+        ok = ratio >= 1 - tgt / 100
+        if not ok:
+            missed.append(k)
+        rows.append((k, f"{b:.0f}", f"{a:.0f}", f"{ratio:.3f}", f">= {1 - tgt / 100:.2f}"
+                     + ("" if ok else " MISSED")))
+    w = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines += ["Hot paths (medians, operations per second; higher is better):"]
+    lines += ["  " + "  ".join(f"{r[i]:<{w[i]}}" for i in range(5)).rstrip() for r in rows]
+    spread = []
+    for k in hot:
+        for v in ("before", "after"):
+            vals = [r[k] for r in runs[v]]
+            spread.append((max(vals) - min(vals)) / statistics.median(vals) * 100)
+    lines += [f"  run-to-run spread (max-min)/median: median {statistics.median(spread):.1f}%, "
+              f"max {max(spread):.1f}%", ""]
+
+    ns = [int(x) for x in args.unregister.split()]
+    lines += ["perf_pmu_unregister() with N live events vs closing N events "
+              "(series only; medians, ms):",
+              f"  {'N':>6}  {'unregister':>10}  {'close':>10}"]
+    upts, cpts = [], []
+    for n in ns:
+        u = statistics.median(r[f"unregister_n{n}"] for r in runs["after"]) / 1e6
+        c = statistics.median(r[f"close_n{n}"] for r in runs["after"]) / 1e6
+        upts.append((n, u))
+        cpts.append((n, c))
+        lines.append(f"  {n:>6}  {u:>10.2f}  {c:>10.2f}")
+    ua, ub = fit(upts)
+    ca, cb = fit(cpts)
+    lines += [f"  fit: unregister {ua:.2f} ms fixed + {ub * 1e3:.2f} us/event; "
+              f"close {ca:.2f} ms fixed + {cb * 1e3:.2f} us/event; "
+              f"per-event revoke/close = {ub / cb:.2f}" if cb else "", ""]
+
+    pb, pa = pahole("before"), pahole("after")
+    lines += ["Structure sizes (pahole, bytes, this config):",
+              f"  {'struct':<26} {'base':>6} {'series':>7} {'delta':>6}"]
+    for s in STRUCTS:
+        d = (int(pa[s]) - int(pb[s])) if pa[s].isdigit() and pb[s].isdigit() else "-"
+        lines.append(f"  {s:<26} {pb[s]:>6} {pa[s]:>7} {d:>6}")
+    lines += ["", f"bench took {time.time() - t0:.0f} s"
+              + (f"; targets missed: {', '.join(missed)}" if missed else "")]
+    text = "\n".join(lines) + "\n"
+    (TOP / "results").mkdir(exist_ok=True)
+    (TOP / "results" / "bench.txt").write_text(text)
+    print(text, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

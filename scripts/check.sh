@@ -1,0 +1,144 @@
+#!/bin/bash
+# make check: is the series in patches/ something a maintainer can take?
+#   checkpatch   checkpatch.pl --strict on every patch: no error, and no
+#                warning unless series/checkpatch-justified.txt gives a reason
+#   maintainers  every file the series adds has a MAINTAINERS entry (other
+#                than THE REST); get_maintainer.pl per patch is written to
+#                series/recipients.txt, which the cover letter quotes
+#   kernel-doc   no new kernel-doc -Wall warning in a touched file vs base
+#   bisect       every patch builds on its own: the objects it touches, at
+#                that patch, for x86_64 (and its selftests, if it has some)
+#   warnings     no new W=1 or sparse warning in a touched file vs base
+#                (scripts/warnings.sh)
+# Usage: scripts/check.sh [check...]   (default: all; ends "N passed, N failed")
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+linux=$top/linux
+out=$top/out/check
+mkdir -p "$out"
+export PYTHONPATH=/usr/lib/python3/dist-packages	# checkpatch's spelling/git helpers
+mapfile -t commits < <(git -C "$linux" rev-list --reverse base..HEAD)
+patches=("$top"/patches/0*.patch)
+patches=("${patches[@]:1}")	# without the cover letter
+[ ${#patches[@]} = ${#commits[@]} ] ||
+	{ echo "patches/ has ${#patches[@]} patches, linux/ ${#commits[@]} commits: run make export"; exit 1; }
+
+check_checkpatch() {
+	local p n r line bad=0 justified=$top/series/checkpatch-justified.txt
+	for p in "${patches[@]}"; do
+		n=$(basename "$p" | cut -c1-4)
+		r=$(cd "$linux" && scripts/checkpatch.pl --strict --terse --no-summary \
+			--no-tree --root=. "$p" 2>&1 | sed "s|^$p:||")
+		[ -n "$r" ] || { echo "$n clean"; continue; }
+		while IFS= read -r line; do
+			if [[ $line != *WARNING:* && $line != *CHECK:* ]] ||
+			   ! grep -v '^#' "$justified" | awk -F' [|] ' -v n="$n" -v l="$line" \
+				'$1 == n && index(l, $2) { found = 1 } END { exit !found }'; then
+				echo "$n $line"; bad=1
+			else
+				echo "$n justified: $line"
+			fi
+		done <<< "$r"
+	done
+	return $bad
+}
+
+check_maintainers() {
+	local c f s bad=0 rec=$top/series/recipients.txt
+	for c in "${commits[@]}"; do
+		for f in $(git -C "$linux" diff --name-only --diff-filter=A "$c^" "$c"); do
+			s=$(cd "$linux" && scripts/get_maintainer.pl --no-git --no-git-fallback \
+				--subsystem --no-email --no-l --no-m --no-r -f "$f" 2>/dev/null | grep -v '^THE REST$')
+			if [ -z "$s" ]; then
+				echo "$f: no MAINTAINERS entry"; bad=1
+			else
+				echo "$f: $(echo $s | tr '\n' ' ')"
+			fi
+		done
+	done
+	# Recipients, per patch and for the whole series (cover letter).
+	{
+		echo "# get_maintainer.pl --no-git --no-git-fallback, per patch (make check)"
+		for p in "${patches[@]}"; do
+			echo "$(basename "$p"):"
+			(cd "$linux" && scripts/get_maintainer.pl --no-git --no-git-fallback \
+				--no-rolestats "$p" 2>/dev/null) | sed 's/^/  /'
+		done
+	} > "$rec.tmp"
+	mv "$rec.tmp" "$rec"
+	echo "recipients: $(grep -c '^  ' "$rec") lines in series/recipients.txt"
+	return $bad
+}
+
+check_kernel_doc() {
+	local f before after new bad=0
+	for f in $(git -C "$linux" diff --name-only base..HEAD -- '*.c' '*.h' | grep -v '^tools/'); do
+		after=$(cd "$linux" && scripts/kernel-doc -none -Wall "$f" 2>&1 |
+			sed -E 's/^[^:]*:[0-9]+: //' | sort)
+		before=
+		if git -C "$linux" cat-file -e "base:$f" 2>/dev/null; then
+			git -C "$linux" show "base:$f" > "$out/kdoc.tmp"
+			before=$(cd "$linux" && scripts/kernel-doc -none -Wall "$out/kdoc.tmp" 2>&1 |
+				sed -E 's/^[^:]*:[0-9]+: //' | sort)
+		fi
+		new=$(diff <(echo "$before" | sed '/^$/d') <(echo "$after" | sed '/^$/d') | sed -n 's/^> //p')
+		if [ -n "$new" ]; then
+			echo "$f: new kernel-doc warnings:"; echo "$new" | sed 's/^/  /'; bad=1
+		else
+			echo "$f: ok ($(echo "$after" | grep -c .) warnings, as in base)"
+		fi
+	done
+	return $bad
+}
+
+check_bisect() {
+	local i c f objs sel bad=0
+	for i in "${!commits[@]}"; do
+		c=${commits[$i]}
+		objs=() sel=
+		for f in $(git -C "$linux" diff --name-only "$c^" "$c"); do
+			case $f in
+			tools/testing/selftests/*/*) sel=${f%/*} ;;
+			*.c)	# built in the test config, and not only #included
+				[ -e "$top/build/after/${f%.c}.o" ] && objs+=("${f%.c}.o") ;;
+			esac
+		done
+		printf 'patch %2d: %s\n' $((i + 1)) "$(git -C "$linux" log -1 --format=%s "$c")"
+		if [ ${#objs[@]} -gt 0 ]; then
+			echo "  x86_64: ${objs[*]}"
+			PMU_TARGETS="${objs[*]}" "$top/scripts/build.sh" "patch-$((i + 1))" \
+				> "$out/bisect-$((i + 1)).log" 2>&1 ||
+				{ echo "  FAIL (out/check/bisect-$((i + 1)).log):"; tail -15 "$out/bisect-$((i + 1)).log"; bad=1; }
+		fi
+		if [ -n "$sel" ]; then
+			echo "  selftests: $sel"
+			rm -rf "$out/selftests"; mkdir -p "$out/selftests"
+			git -C "$linux" archive "$c" tools include scripts Makefile |
+				tar -x -C "$out/selftests"
+			make -s -C "$out/selftests/$sel" OUTPUT="$out/selftests/bin" \
+				> "$out/bisect-$((i + 1))-selftests.log" 2>&1 ||
+				{ echo "  FAIL (out/check/bisect-$((i + 1))-selftests.log)"; bad=1; }
+		fi
+	done
+	return $bad
+}
+
+check_warnings() {
+	"$top/scripts/warnings.sh"
+}
+
+checks=("$@")
+[ ${#checks[@]} -gt 0 ] || checks=(checkpatch maintainers kernel-doc warnings bisect)
+pass=0 fail=0
+for c in "${checks[@]}"; do
+	fn=check_${c//-/_}
+	declare -F "$fn" > /dev/null || { echo "unknown check $c"; exit 2; }
+	echo "== $c"
+	if "$fn"; then
+		pass=$((pass + 1)); echo "== $c: ok"
+	else
+		fail=$((fail + 1)); echo "== $c: FAIL"
+	fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
