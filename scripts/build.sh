@@ -15,8 +15,9 @@ variant=$1; shift || usage
 # bind-mounted over linux/ in a private mount namespace: every path the
 # compiler sees is then the same as for the after kernel, so ccache serves
 # every file that commit shares with it.
-prepare_export() {	# prepare_export commit name
-	local rev=$1 src=$top/build/src-$2
+prepare_export() {	# prepare_export commit name [make targets]
+	local rev=$1 name=$2 src=$top/build/src-$2
+	shift 2
 	rev=$(git -C "$top/linux" rev-parse "$rev")
 	if [ "$(cat "$src/.export-commit" 2>/dev/null)" != "$rev" ]; then
 		# A checkout with its own index: moving it to another commit
@@ -32,7 +33,7 @@ prepare_export() {	# prepare_export commit name
 			'mount --bind "$1" "$2/linux" && exec "$3" "${@:4}"' \
 			_ "$src" "$top" "$0" "$variant" "$@"
 	fi
-	echo "build: cannot bind-mount (not root?); building $2 where it is" >&2
+	echo "build: cannot bind-mount (not root?); building $name where it is" >&2
 	srcdir=$src
 }
 

@@ -112,7 +112,7 @@ check_bisect() {
 		fi
 		if [ -n "$sel" ]; then
 			echo "  selftests: $sel"
-			rm -rf "$out/selftests"; mkdir -p "$out/selftests"
+			rm -rf "$out/selftests"; mkdir -p "$out/selftests/bin"
 			git -C "$linux" archive "$c" tools include scripts Makefile |
 				tar -x -C "$out/selftests"
 			make -s -C "$out/selftests/$sel" OUTPUT="$out/selftests/bin" \
