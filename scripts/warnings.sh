@@ -28,7 +28,10 @@ done
 [ ${#objs[@]} -gt 0 ] || { echo "warnings: no touched object is built"; exit 1; }
 
 collect() {	# collect variant objects...: normalised warning lines
-	local v=$1; shift
+	local v=$1 o; shift
+	# Compile for real: an object already built with these flags would
+	# print nothing.
+	for o in "$@"; do rm -f "$top/build/$v/$o"; done
 	PMU_TARGETS="W=1 C=2 $*" "$top/scripts/build.sh" "$v" > "$out/$v.log" 2>&1 ||
 		{ echo "warnings: $v build failed:"; tail -20 "$out/$v.log"; return 1; }
 	sed -nE 's/^(.*):[0-9]+:[0-9]+: (warning|error): (.*)$/\1: \2: \3/p' "$out/$v.log" |
