@@ -41,7 +41,6 @@ collect() {	# collect variant objects...: normalised warning lines
 # The before tree has only the files that exist in base + test driver.
 before_objs=()
 for o in "${objs[@]}"; do
-	[ -e "$top/linux/${o%.o}.c" ] || continue
 	git -C "$top/linux" cat-file -e "$(git -C "$top/linux" rev-list --reverse base..HEAD |
 		head -1):${o%.o}.c" 2>/dev/null && before_objs+=("$o")
 done
