@@ -4,13 +4,14 @@ TRIES ?= 6
 SEED ?= 1
 PAIRS ?= 3
 
-.PHONY: all deps tree export build build-before build-after demo test check bench clean help
+.PHONY: all deps tree export build build-before build-after build-arm64 demo test check bench clean help
 
 help:
 	@echo "make deps     install Debian packages and the pinned kernel source"
 	@echo "make tree     create linux/: pristine base (tag base) + patches/"
 	@echo "make export   regenerate patches/ from linux/ base..HEAD"
 	@echo "make build    build the before (base + test driver) and after kernels"
+	@echo "make build-arm64  the same two for arm64 (arm_cspmu tests, compile check)"
 	@echo "make demo     unbind while perf runs, before vs after (TRIES=$(TRIES) SEED=$(SEED))"
 	@echo "make check    series hygiene: checkpatch, MAINTAINERS, kernel-doc, W=1/sparse, bisect"
 	@echo "make test     every suite; ends with 'N passed, N failed'"
@@ -35,6 +36,10 @@ build-after: tree
 
 build: build-before build-after
 
+build-arm64: tree
+	scripts/build.sh arm64-after
+	scripts/build.sh arm64-before
+
 demo: deps build
 	scripts/demo.py --tries $(TRIES) --seed $(SEED)
 
@@ -44,7 +49,7 @@ test: deps tree
 bench: deps build
 	scripts/bench.py --pairs $(PAIRS)
 
-check: deps tree build-after build-before
+check: deps tree build-after build-before build-arm64
 	scripts/check.sh
 
 clean:

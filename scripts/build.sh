@@ -3,12 +3,16 @@
 #   after:    the whole series (linux/ as it is now)            -> build/after
 #   before:   the pristine base plus the first patch (test PMU) -> build/before
 #   patch-N:  the tree at patch N of the series (bisect checks) -> build/bisect
-# Usage: scripts/build.sh after|before|patch-N [extra make targets]
+#   arm64-<any of the above>: the same tree for arm64 (configs/arm64.config,
+#             cross-compiled; QEMU virt with a DT)          -> build/arm64-<name>
+# Usage: scripts/build.sh [arm64-]after|before|patch-N [extra make targets]
 # PMU_TARGETS="..." builds only those targets (no bzImage, no modules).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
-usage() { echo "usage: $0 after|before|patch-N [targets]" >&2; exit 1; }
+usage() { echo "usage: $0 [arm64-]after|before|patch-N [targets]" >&2; exit 1; }
 variant=$1; shift || usage
+arch=x86_64 prefix= kv=$variant
+case "$variant" in arm64-*) arch=arm64 prefix=arm64- kv=${variant#arm64-} ;; esac
 [ -n "$PMU_BUILD_NS" ] || [ -e "$top/linux/.git" ] || "$top/scripts/tree.sh"
 
 # A variant other than "after" is a plain export of one commit of linux/,
@@ -40,17 +44,17 @@ prepare_export() {	# prepare_export commit name [make targets]
 # In the namespace linux/ is the export (no .git): the name is enough.
 [ -n "$PMU_BUILD_NS" ] || patches=$(git -C "$top/linux" rev-list --reverse base..HEAD)
 rev=
-case "$variant" in
+case "$kv" in
 after)		name=after ;;
 before)		name=before; rev=$(echo "$patches" | head -1); rev=${rev:-base} ;;
-patch-[0-9]*)	name=bisect; rev=$(echo "$patches" | sed -n "${variant#patch-}p")
+patch-[0-9]*)	name=bisect; rev=$(echo "$patches" | sed -n "${kv#patch-}p")
 		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || usage ;;
 *)		usage ;;
 esac
 src=$top/linux
 [ -z "$rev" ] || [ -n "$PMU_BUILD_NS" ] || prepare_export "$rev" "$name" "$@"
 src=${srcdir:-$src}
-out=$top/build/$name
+out=$top/build/$prefix$name
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
@@ -58,25 +62,31 @@ export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
 export KBUILD_BUILD_TIMESTAMP="Sat Jan  1 00:00:00 UTC 2000"
 export KBUILD_BUILD_USER=pmu KBUILD_BUILD_HOST=workbench
 jobs=${JOBS:-$(nproc)}
-mk=(make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -j"$jobs")
+cc=gcc cross=
+[ "$arch" = x86_64 ] || { cross=aarch64-linux-gnu-; cc=${cross}gcc; }
+mk=(make -s -C "$src" O="$out" ARCH=$arch CROSS_COMPILE=$cross CC="ccache $cc" HOSTCC="ccache gcc" -j"$jobs")
 
 mkdir -p "$out"
 frags=("$top"/configs/base.config "$top"/configs/debug.config "$top"/configs/test.config)
+late=("$top/configs/late.config")
+[ "$arch" = x86_64 ] || { frags=("$top/configs/$arch.config"); late=(); }
 # Reconfigure only when a fragment or a Kconfig file changed.
-sum=$( (echo merge_config; cat "${frags[@]}" "$top/configs/late.config"; cd "$src" && find . -name 'Kconfig*' -not -path './.git/*' -print0 |
+sum=$( (echo merge_config; cat "${frags[@]}" "${late[@]}"; cd "$src" && find . -name 'Kconfig*' -not -path './.git/*' -print0 |
 	sort -z | xargs -0 cat) | sha256sum | cut -c1-32)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.frag-sum" 2>/dev/null)" != "$sum" ]; then
 	# The kernel's merge_config.sh on allnoconfig (-n): nothing we did not
 	# ask for. It only warns about requests that did not make it; the
 	# check below fails on them.
-	(cd "$src" && ARCH=x86_64 CC="ccache gcc" scripts/kconfig/merge_config.sh \
+	(cd "$src" && ARCH=$arch CROSS_COMPILE=$cross CC="ccache $cc" scripts/kconfig/merge_config.sh \
 		-n -O "$out" "${frags[@]}") > "$out/merge_config.log" 2>&1 ||
 		{ cat "$out/merge_config.log"; exit 1; }
-	(cd "$src" && ARCH=x86_64 CC="ccache gcc" scripts/kconfig/merge_config.sh \
-		-m -O "$out" "$out/.config" "$top/configs/late.config" &&
-		"${mk[@]}" olddefconfig) >> "$out/merge_config.log" 2>&1 ||
-		{ cat "$out/merge_config.log"; exit 1; }
-	"$top"/scripts/check-config.py "$src" "$out/.config" "${frags[@]}" "$top/configs/late.config"
+	if [ ${#late[@]} -gt 0 ]; then
+		(cd "$src" && ARCH=$arch CC="ccache $cc" scripts/kconfig/merge_config.sh \
+			-m -O "$out" "$out/.config" "${late[@]}" &&
+			"${mk[@]}" olddefconfig) >> "$out/merge_config.log" 2>&1 ||
+			{ cat "$out/merge_config.log"; exit 1; }
+	fi
+	"$top"/scripts/check-config.py "$src" "$out/.config" "${frags[@]}" "${late[@]}"
 	echo "$sum" > "$out/.frag-sum"
 fi
 
@@ -86,7 +96,8 @@ if [ -n "${PMU_TARGETS:-}" ]; then
 	exit
 fi
 echo "building $variant kernel in ${out#"$top"/}"
-"${mk[@]}" bzImage modules "$@"
+image=bzImage; [ "$arch" = x86_64 ] || image=Image
+"${mk[@]}" $image modules "$@"
 # A module tree for modprobe -d in the guest (i915 and its dependencies).
 rm -rf "$out/modroot"
 "${mk[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install > /dev/null

@@ -7,7 +7,7 @@
 #                series/recipients.txt, which the cover letter quotes
 #   kernel-doc   no new kernel-doc -Wall warning in a touched file vs base
 #   bisect       every patch builds on its own: the objects it touches, at
-#                that patch, for x86_64 (and its selftests, if it has some)
+#                that patch, for x86_64 and arm64 (and its selftests, if any)
 #   warnings     no new W=1 or sparse warning in a touched file vs base
 #                (scripts/warnings.sh)
 # Usage: scripts/check.sh [check...]   (default: all; ends "N passed, N failed")
@@ -92,24 +92,28 @@ check_kernel_doc() {
 }
 
 check_bisect() {
-	local i c f objs sel bad=0
+	local i c f a objs sel log bad=0
 	for i in "${!commits[@]}"; do
 		c=${commits[$i]}
-		objs=() sel=
-		for f in $(git -C "$linux" diff --name-only "$c^" "$c"); do
-			case $f in
-			tools/testing/selftests/*/*) sel=${f%/*} ;;
-			*.c)	# built in the test config, and not only #included
-				[ -e "$top/build/after/${f%.c}.o" ] && objs+=("${f%.c}.o") ;;
-			esac
-		done
 		printf 'patch %2d: %s\n' $((i + 1)) "$(git -C "$linux" log -1 --format=%s "$c")"
-		if [ ${#objs[@]} -gt 0 ]; then
-			echo "  x86_64: ${objs[*]}"
-			PMU_TARGETS="${objs[*]}" "$top/scripts/build.sh" "patch-$((i + 1))" \
-				> "$out/bisect-$((i + 1)).log" 2>&1 ||
-				{ echo "  FAIL (out/check/bisect-$((i + 1)).log):"; tail -15 "$out/bisect-$((i + 1)).log"; bad=1; }
-		fi
+		# Each architecture compiles the touched files its test config
+		# builds (and that are not only #included).
+		for a in x86_64 arm64; do
+			local pre=; [ $a = x86_64 ] || pre=$a-
+			objs=() sel=
+			for f in $(git -C "$linux" diff --name-only "$c^" "$c"); do
+				case $f in
+				tools/testing/selftests/*/*) sel=${f%/*} ;;
+				*.c)	[ -e "$top/build/${pre}after/${f%.c}.o" ] && objs+=("${f%.c}.o") ;;
+				esac
+			done
+			[ ${#objs[@]} -gt 0 ] || continue
+			echo "  $a: ${objs[*]}"
+			log=$out/bisect-$((i + 1))-$a.log
+			PMU_TARGETS="${objs[*]}" "$top/scripts/build.sh" "${pre}patch-$((i + 1))" \
+				> "$log" 2>&1 ||
+				{ echo "  FAIL (${log#"$top"/}):"; tail -15 "$log"; bad=1; }
+		done
 		if [ -n "$sel" ]; then
 			echo "  selftests: $sel"
 			rm -rf "$out/selftests"; mkdir -p "$out/selftests/bin"

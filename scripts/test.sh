@@ -28,12 +28,14 @@ suite workbench-export tests/workbench/export-idempotent.sh
 # Kernels.  A failed build fails every suite that needs it.
 suite build-after scripts/build.sh after
 suite build-before scripts/build.sh before
+suite build-arm64-after scripts/build.sh arm64-after
+suite build-arm64-before scripts/build.sh arm64-before
 
 # Series hygiene (make check): checkpatch, MAINTAINERS, kernel-doc, no new
 # W=1/sparse warnings, every patch builds.
 suite check-series-hygiene scripts/check.sh checkpatch maintainers kernel-doc
 suite check-warnings-w1-sparse scripts/warnings.sh
-suite check-bisect-x86_64 scripts/check.sh bisect
+suite check-bisect-x86_64-arm64 scripts/check.sh bisect
 
 # The VM runner's own contract (exit status, splat, timeout).
 suite workbench-vm-runner tests/workbench/vm-runner.sh
@@ -65,6 +67,12 @@ suite regression-base-vs-series scripts/regression.py
 suite guest-after-perf-record-inherit scripts/vm --out out/test/perf-tool \
 	--timeout $((120 + 30 * ${PERF_TRIES:-50})) -- \
 	tests/guest/perf-tool.sh "${PERF_TRIES:-50}" "${SEED:-1}"
+
+# arm64 (qemu-system-aarch64, TCG): the real arm_cspmu driver on three fake
+# CoreSight PMUs; backends come and go, sysfs unbind/bind, with events open.
+suite guest-arm64-after-cspmu tests/arm64/run.sh after "${CSPMU_LOOPS:-10}"
+# The base refuses those steps, and crashes when forced.
+suite guest-arm64-before-cspmu tests/arm64/run.sh before
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /init of the arm64 guest that drives the real arm_cspmu driver on three
+ * fake CoreSight PMUs (QEMU virt, RAM pages preset by -device loader, see
+ * tests/arm64/run.sh):
+ *
+ *   7f000000.pmu  PMIIDR 0x43b       generic, cycle counter
+ *   7f001000.pmu  PMIIDR 0x2cf0036b  NVIDIA SCF (nvidia_cspmu)
+ *   7f002000.pmu  PMIIDR 0xa16       Ampere MCU (ampere_cspmu)
+ *
+ * The counters count when this program adds to them through /dev/mem, so a
+ * read() can be checked exactly. "cspmu.mode=after" (the series) runs the
+ * checks and prints "CSPMU-TEST: PASS" or "CSPMU-TEST: FAIL"; a failed check
+ * prints "not ok" with the line. "cspmu.mode=before" (the base kernel) shows
+ * that the same steps are refused there, then removes the backend under a
+ * live event with a forced unload and reads the event, which the base kernel
+ * does not survive; the host expects that crash.
+ *
+ * The same binary is installed as /sbin/modprobe: the kernel's
+ * request_module() then only records the request in /modprobe.log.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEVS	"/sys/bus/platform/devices"
+#define DRV	"/sys/bus/platform/drivers/arm-cs-arch-pmu"
+#define EVS	"/sys/bus/event_source/devices"
+
+enum { GEN, NV, AMP, NDEV };
+static const char *const dev_name[NDEV] = {
+	"7f000000.pmu", "7f001000.pmu", "7f002000.pmu"
+};
+static const unsigned long dev_phys[NDEV] = {
+	0x7f000000, 0x7f001000, 0x7f002000
+};
+/* An event each PMU accepts, generic and vendor (see the sysfs events). */
+static const unsigned long long gen_config[NDEV] = {
+	0x100000000ULL, 0x1, 0x1	/* cycles, then any type */
+};
+static const char *const vendor_prefix[NDEV] = {
+	NULL, "nvidia_scf_pmu_", "ampere_mcu_pmu_"
+};
+static const unsigned long long vendor_config[NDEV] = {
+	0, 0x1d, 0x19			/* bus_cycles, cycle_count */
+};
+
+static int checks, failures;
+
+#define CHECK(cond, ...) check(!!(cond), __LINE__, #cond, __VA_ARGS__)
+
+static void check(int ok, int line, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks++;
+	if (!ok)
+		failures++;
+	printf("%s %d line %d: ", ok ? "ok" : "not ok", checks, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(ok ? "\n" : " [%s]\n", what);
+}
+
+static int readstr(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	buf[0] = 0;
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = 0;
+	return 0;
+}
+
+/* Write a sysfs file; returns 0 or -errno. */
+static int writestr(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static void msleep(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int insmod(const char *name)
+{
+	char p[PATH_MAX];
+	int fd, r;
+
+	snprintf(p, sizeof(p), "/lib/modules/%s.ko", name);
+	fd = open(p, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	r = syscall(__NR_finit_module, fd, "", 0);
+	r = r ? -errno : 0;
+	close(fd);
+	printf("# insmod %s: %s\n", name, r ? strerror(-r) : "ok");
+	return r;
+}
+
+static int rmmod(const char *name, int force)
+{
+	int r = syscall(__NR_delete_module, name, O_NONBLOCK | (force ? O_TRUNC : 0));
+
+	r = r ? -errno : 0;
+	printf("# rmmod%s %s: %s\n", force ? " -f" : "", name, r ? strerror(-r) : "ok");
+	return r;
+}
+
+static int module_loaded(const char *name)
+{
+	FILE *f = fopen("/proc/modules", "r");
+	char line[256];
+	size_t n = strlen(name);
+	int found = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, n) && line[n] == ' ')
+			found = 1;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The PMU registered by a device: the child directory with a "type". */
+static const char *pmu_of(int dev)
+{
+	static char name[NDEV][128];
+	char p[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	name[dev][0] = 0;
+	snprintf(p, sizeof(p), DEVS "/%s", dev_name[dev]);
+	d = opendir(p);
+	while (d && (e = readdir(d))) {
+		char t[PATH_MAX + 300];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(t, sizeof(t), "%s/%s/type", p, e->d_name);
+		if (!access(t, R_OK))
+			snprintf(name[dev], sizeof(name[dev]), "%s", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return name[dev];
+}
+
+static int is_bound(int dev)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), DEVS "/%s/driver", dev_name[dev]);
+	return !access(p, F_OK);
+}
+
+static int is_generic(int dev)
+{
+	return !strncmp(pmu_of(dev), "arm_cspmu_", 10);
+}
+
+static int is_vendor(int dev)
+{
+	return vendor_prefix[dev] &&
+	       !strncmp(pmu_of(dev), vendor_prefix[dev], strlen(vendor_prefix[dev]));
+}
+
+static void state(const char *tag)
+{
+	int i;
+
+	printf("# state %s:", tag);
+	for (i = 0; i < NDEV; i++)
+		printf(" %s=%s", dev_name[i], is_bound(i) ?
+		       (pmu_of(i)[0] ? pmu_of(i) : "<bound, no pmu>") : "<unbound>");
+	printf("\n");
+}
+
+static int open_ev(int dev, unsigned long long config)
+{
+	struct perf_event_attr attr;
+	char p[PATH_MAX], buf[64];
+	const char *pmu = pmu_of(dev);
+	int fd;
+
+	snprintf(p, sizeof(p), EVS "/%s/type", pmu);
+	if (!pmu[0] || readstr(p, buf, sizeof(buf)))
+		return -ENOENT;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = strtoul(buf, NULL, 0);
+	attr.config = config;
+	attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
+			   PERF_FORMAT_TOTAL_TIME_RUNNING;
+	fd = syscall(__NR_perf_event_open, &attr, -1, 0, -1, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+struct val { unsigned long long value, enabled, running; };
+
+static int read_ev(int fd, struct val *v)
+{
+	memset(v, 0, sizeof(*v));
+	return read(fd, v, sizeof(*v)) == sizeof(*v) ? 0 : -errno;
+}
+
+/*
+ * Advance every counter the driver started on a device: the start path
+ * writes 2^63 - 1, so a running counter holds at least that.
+ */
+static void tick(int dev, unsigned long long add)
+{
+	int fd = open("/dev/mem", O_RDWR | O_SYNC), i;
+	volatile uint64_t *m;
+
+	if (fd < 0)
+		return;
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, dev_phys[dev]);
+	close(fd);
+	if (m == MAP_FAILED)
+		return;
+	for (i = 0; i < 32; i++)
+		if (m[i] >= 0x7fffffffffffffffULL)
+			m[i] += add;
+	munmap((void *)m, 4096);
+}
+
+/* A live event: counts exactly what tick() adds. */
+static void check_counts(int fd, const char *what)
+{
+	struct val a, b;
+
+	CHECK(!read_ev(fd, &a), "%s: read", what);
+	for (int i = 0; i < NDEV; i++)
+		tick(i, 1000);
+	CHECK(!read_ev(fd, &b) && b.value == a.value + 1000 && b.enabled > a.enabled,
+	      "%s: counts (%llu -> %llu)", what, a.value, b.value);
+}
+
+/*
+ * A revoked event keeps the count it had, with frozen times, and refuses
+ * everything else (the semantics of the core series).
+ */
+static void check_revoked(int fd, unsigned long long count, const char *what)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct val a, b;
+	void *p;
+	int i;
+
+	CHECK(!read_ev(fd, &a) && a.value == count, "%s: read gives the count at revoke (%llu, want %llu)",
+	      what, a.value, count);
+	for (i = 0; i < NDEV; i++)
+		tick(i, 7);
+	msleep(20);
+	CHECK(!read_ev(fd, &b) && b.value == a.value && b.enabled == a.enabled &&
+	      b.running == a.running, "%s: count and times frozen", what);
+	CHECK(poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)) == (POLLHUP | POLLERR),
+	      "%s: poll reports POLLHUP|POLLERR (0x%x)", what, pfd.revents);
+	errno = 0;
+	CHECK(ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) == -1 && errno == ENODEV,
+	      "%s: ioctl(ENABLE) fails with ENODEV (%s)", what, strerror(errno));
+	errno = 0;
+	p = mmap(NULL, 2 * getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(p == MAP_FAILED && errno == ENODEV, "%s: mmap fails with ENODEV (%s)",
+	      what, strerror(errno));
+}
+
+/* Count the requests the kernel made through /sbin/modprobe for a module. */
+static int requests(const char *module)
+{
+	FILE *f = fopen("/modprobe.log", "r");
+	char line[256];
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strcmp(line, module))
+			n++;
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static int wait_requests(const char *module, int want)
+{
+	int i;
+
+	for (i = 0; i < 100 && requests(module) < want; i++)
+		msleep(20);
+	msleep(100);	/* and no more than that */
+	return requests(module);
+}
+
+static int bind_dev(int dev, int bind)
+{
+	return writestr(bind ? DRV "/bind" : DRV "/unbind", dev_name[dev]);
+}
+
+/* ---------------------------------------------------------------- after */
+
+static void run_after(int loops)
+{
+	unsigned long long c;
+	struct val v;
+	int fd[NDEV], rfd[NDEV], i, n;
+	char old[128];
+
+	printf("# 1. the core module alone: every device is served, generically\n");
+	CHECK(!insmod("arm_cspmu_module"), "insmod arm_cspmu_module");
+	state("core only");
+	for (i = 0; i < NDEV; i++)
+		CHECK(is_bound(i) && is_generic(i), "%s bound generically (%s)",
+		      dev_name[i], pmu_of(i));
+	CHECK(wait_requests("nvidia_cspmu", 1) == 1, "nvidia_cspmu requested once");
+	CHECK(wait_requests("ampere_cspmu", 1) == 1, "ampere_cspmu requested once");
+
+	printf("# 2. a backend registers while generic events are open: upgrade\n");
+	for (i = 0; i < NDEV; i++) {
+		fd[i] = open_ev(i, gen_config[i]);
+		CHECK(fd[i] >= 0, "open a generic event on %s (%d)", pmu_of(i), fd[i]);
+		check_counts(fd[i], pmu_of(i));
+	}
+	read_ev(fd[NV], &v);
+	c = v.value;
+	CHECK(!insmod("nvidia_cspmu"), "insmod nvidia_cspmu with a generic event open");
+	state("nvidia loaded");
+	CHECK(is_vendor(NV), "%s moved to the NVIDIA backend (%s)", dev_name[NV], pmu_of(NV));
+	check_revoked(fd[NV], c, "generic event of the upgraded device");
+	check_counts(fd[GEN], "generic event of another device");
+	read_ev(fd[AMP], &v);
+	c = v.value;
+	CHECK(!insmod("ampere_cspmu"), "insmod ampere_cspmu with a generic event open");
+	state("ampere loaded");
+	CHECK(is_vendor(AMP) && !strcmp(pmu_of(AMP), "ampere_mcu_pmu_0"),
+	      "%s moved to the Ampere backend (%s)", dev_name[AMP], pmu_of(AMP));
+	check_revoked(fd[AMP], c, "generic event of the Ampere device");
+	check_counts(fd[GEN], "generic event of the generic device");
+	close(fd[GEN]);
+	close(fd[NV]);
+	close(fd[AMP]);
+
+	printf("# 3. a backend unloads while its events are open: fallback\n");
+	for (n = 0; n < loops; n++) {
+		fd[NV] = open_ev(NV, vendor_config[NV]);
+		CHECK(fd[NV] >= 0, "open an event on %s (%d)", pmu_of(NV), fd[NV]);
+		check_counts(fd[NV], pmu_of(NV));
+		read_ev(fd[NV], &v);
+		c = v.value;
+		CHECK(!rmmod("nvidia_cspmu", 0), "rmmod nvidia_cspmu with its event open");
+		CHECK(!module_loaded("nvidia_cspmu"), "nvidia_cspmu is gone");
+		state("nvidia unloaded");
+		CHECK(is_bound(NV) && is_generic(NV), "%s fell back to generic (%s)",
+		      dev_name[NV], pmu_of(NV));
+		check_revoked(fd[NV], c, "NVIDIA event after rmmod");
+		rfd[NV] = open_ev(NV, gen_config[NV]);
+		CHECK(rfd[NV] >= 0, "open a generic event on the fallback PMU");
+		check_counts(rfd[NV], "event on the fallback PMU");
+		CHECK(!insmod("nvidia_cspmu"), "insmod nvidia_cspmu again");
+		CHECK(is_vendor(NV), "upgraded again (%s)", pmu_of(NV));
+		/* The revoked NVIDIA event outlives the module it came from. */
+		check_revoked(fd[NV], c, "NVIDIA event after its module was reloaded");
+		close(fd[NV]);
+		close(rfd[NV]);
+	}
+	CHECK(wait_requests("nvidia_cspmu", 1) == 1,
+	      "the fallback probes did not request nvidia_cspmu again (%d requests)",
+	      requests("nvidia_cspmu"));
+
+	printf("# 4. sysfs unbind and bind with events open, every backend\n");
+	for (n = 0; n < loops; n++) {
+		for (i = 0; i < NDEV; i++) {
+			snprintf(old, sizeof(old), "%s", pmu_of(i));
+			rfd[i] = open_ev(i, i == GEN ? gen_config[i] : vendor_config[i]);
+			CHECK(rfd[i] >= 0, "open an event on %s", old);
+			check_counts(rfd[i], old);
+			read_ev(rfd[i], &v);
+			c = v.value;
+			CHECK(!bind_dev(i, 0), "unbind %s through sysfs", dev_name[i]);
+			CHECK(!is_bound(i) && !pmu_of(i)[0], "%s unbound, its PMU gone", dev_name[i]);
+			check_revoked(rfd[i], c, old);
+			CHECK(!bind_dev(i, 1), "bind %s through sysfs", dev_name[i]);
+			CHECK(is_bound(i) && (i == GEN ? is_generic(i) : is_vendor(i)),
+			      "%s bound again (%s)", dev_name[i], pmu_of(i));
+			if (i == AMP)
+				CHECK(!strcmp(pmu_of(i), old), "Ampere PMU keeps its name (%s, was %s)",
+				      pmu_of(i), old);
+			fd[i] = open_ev(i, i == GEN ? gen_config[i] : vendor_config[i]);
+			CHECK(fd[i] >= 0, "open an event on the new %s", pmu_of(i));
+			check_counts(fd[i], pmu_of(i));
+			close(fd[i]);
+			check_revoked(rfd[i], c, "unbound event, device bound again");
+			close(rfd[i]);
+		}
+	}
+
+	printf("# 5. the active CPU goes offline: the events move with the PMU\n");
+	fd[GEN] = open_ev(GEN, gen_config[GEN]);
+	if (writestr("/sys/devices/system/cpu/cpu0/online", "0")) {
+		printf("# cpu0 cannot go offline here (%s): skipped\n", strerror(errno));
+	} else {
+		check_counts(fd[GEN], "generic event after its CPU went offline");
+		read_ev(fd[GEN], &v);
+		c = v.value;
+		CHECK(!bind_dev(GEN, 0), "unbind %s with the event migrated", dev_name[GEN]);
+		check_revoked(fd[GEN], c, "migrated event");
+		CHECK(!writestr("/sys/devices/system/cpu/cpu0/online", "1"), "cpu0 online again");
+		CHECK(!bind_dev(GEN, 1), "bind %s again", dev_name[GEN]);
+	}
+	close(fd[GEN]);
+
+	printf("# 6. live events pin arm_cspmu_module, revoked ones do not\n");
+	rfd[GEN] = open_ev(GEN, gen_config[GEN]);
+	fd[GEN] = open_ev(GEN, 0x1);	/* on a general counter */
+	CHECK(rfd[GEN] >= 0 && fd[GEN] >= 0, "two events on %s", pmu_of(GEN));
+	check_counts(rfd[GEN], pmu_of(GEN));
+	CHECK(!rmmod("ampere_cspmu", 0), "rmmod ampere_cspmu");
+	CHECK(!rmmod("nvidia_cspmu", 0), "rmmod nvidia_cspmu");
+	CHECK(rmmod("arm_cspmu_module", 0) == -EAGAIN,
+	      "rmmod arm_cspmu_module refused while events are live");
+	read_ev(rfd[GEN], &v);
+	c = v.value;
+	CHECK(!bind_dev(GEN, 0), "unbind %s", dev_name[GEN]);
+	check_revoked(rfd[GEN], c, "event of the unbound generic device");
+	close(fd[GEN]);
+	CHECK(!rmmod("arm_cspmu_module", 0), "rmmod arm_cspmu_module with a revoked event open");
+	state("all unloaded");
+	check_revoked(rfd[GEN], c, "revoked event after its driver module is gone");
+	close(rfd[GEN]);
+	CHECK(!insmod("arm_cspmu_module"), "insmod arm_cspmu_module again");
+	for (i = 0; i < NDEV; i++)
+		CHECK(is_bound(i) && is_generic(i), "%s bound generically (%s)",
+		      dev_name[i], pmu_of(i));
+	state("end");
+}
+
+/* --------------------------------------------------------------- before */
+
+/*
+ * The base kernel: record what it refuses, then take the one path that
+ * removes a PMU under a live event there (forced unload) and read the
+ * event. The host requires the refusals and then a kernel crash report.
+ */
+static void run_before(void)
+{
+	struct val v;
+	int fd, r;
+
+	insmod("arm_cspmu_module");
+	state("core only");
+	printf("BEFORE: generic by default: %s\n",
+	       is_bound(NV) || is_bound(AMP) ? "yes" : "no (vendor devices wait for their module)");
+	insmod("nvidia_cspmu");
+	insmod("ampere_cspmu");
+	state("backends loaded");
+	fd = open_ev(NV, vendor_config[NV]);
+	printf("BEFORE: event on %s: %d\n", pmu_of(NV), fd);
+	tick(NV, 1000);
+	read_ev(fd, &v);
+	printf("BEFORE: read %llu\n", v.value);
+	r = rmmod("nvidia_cspmu", 0);
+	printf("BEFORE: rmmod nvidia_cspmu with an event open: %s\n",
+	       r ? strerror(-r) : "ok");
+	r = bind_dev(NV, 0);
+	printf("BEFORE: sysfs unbind: %s\n", r ? strerror(-r) : "ok");
+	printf("BEFORE: forced unload of nvidia_cspmu with the event open\n");
+	r = rmmod("nvidia_cspmu", 1);
+	printf("BEFORE: rmmod -f: %s; reading the event\n", r ? strerror(-r) : "ok");
+	r = read_ev(fd, &v);
+	printf("BEFORE: survived read (%d, %llu); closing\n", r, v.value);
+	close(fd);
+	printf("BEFORE: survived close\n");
+}
+
+/* /sbin/modprobe -q -- <module>: only record the request. */
+static int fake_modprobe(int argc, char **argv)
+{
+	int fd = open("/modprobe.log", O_WRONLY | O_APPEND | O_CREAT, 0644);
+
+	if (fd >= 0 && argc > 1) {
+		dprintf(fd, "%s\n", argv[argc - 1]);
+		close(fd);
+	}
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	char cmdline[1024], *p;
+	int loops = 10;
+
+	if (strstr(argv[0], "modprobe"))
+		return fake_modprobe(argc, argv);
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	readstr("/proc/cmdline", cmdline, sizeof(cmdline));
+	p = strstr(cmdline, "cspmu.loops=");
+	if (p)
+		loops = atoi(p + 12);
+
+	if (strstr(cmdline, "cspmu.mode=before")) {
+		printf("CSPMU-TEST: mode before\n");
+		run_before();
+	} else {
+		printf("CSPMU-TEST: mode after, %d loops\n", loops);
+		run_after(loops);
+		printf("CSPMU-TEST: %d checks, %d failed\n", checks, failures);
+		printf("CSPMU-TEST: %s\n", failures ? "FAIL" : "PASS");
+	}
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}

@@ -1,0 +1,87 @@
+#!/bin/bash
+# Boot the arm64 kernel built by "scripts/build.sh arm64-<variant>" under
+# qemu-system-aarch64 (virt, TCG) with three fake CoreSight PMUs in the
+# devicetree (tests/arm64/cspmu-nodes.dtsi) and the real arm_cspmu,
+# nvidia_cspmu and ampere_cspmu modules in the initramfs; /init is
+# tests/arm64/cspmu-test.c, built static on the host.
+#   after:  the series; every check must pass, no splat on the console.
+#   before: the base; the steps must be refused, then the forced unload
+#           under a live event must crash the kernel (a splat is required).
+# Usage: tests/arm64/run.sh after|before [loops]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+variant=${1:?after|before}
+loops=${2:-10}
+b=$top/build/arm64-$variant
+out=$top/out/arm64-$variant
+rm -rf "$out"; mkdir -p "$out"
+[ -f "$b/arch/arm64/boot/Image" ] || "$top/scripts/build.sh" "arm64-$variant"
+
+aarch64-linux-gnu-gcc -static -O2 -Wall -Wno-format-truncation \
+	-o "$out/init" "$top/tests/arm64/cspmu-test.c"
+
+# The DT of the exact machine, plus the PMU nodes (QEMU rewrites only
+# /memory and /chosen of a -dtb).
+mach=(-M virt -cpu cortex-a72 -smp 2 -m 1G)
+qemu-system-aarch64 "${mach[@]}" -machine dumpdtb="$out/virt.dtb" -nographic > /dev/null
+dtc -q -I dtb -O dts -o "$out/virt.dts" "$out/virt.dtb"
+{ head -n -1 "$out/virt.dts"; cat "$top/tests/arm64/cspmu-nodes.dtsi"; echo '};'; } > "$out/cspmu.dts"
+dtc -q -I dts -O dtb -o "$out/cspmu.dtb" "$out/cspmu.dts"
+
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "dir /proc 0755 0 0"
+	echo "dir /sys 0755 0 0"
+	echo "dir /sbin 0755 0 0"
+	echo "dir /lib 0755 0 0"
+	echo "dir /lib/modules 0755 0 0"
+	echo "file /init $out/init 0755 0 0"
+	echo "file /sbin/modprobe $out/init 0755 0 0"
+	for m in arm_cspmu_module nvidia_cspmu ampere_cspmu; do
+		echo "file /lib/modules/$m.ko $b/drivers/perf/arm_cspmu/$m.ko 0644 0 0"
+	done
+} > "$out/initramfs.list"
+"$b/usr/gen_init_cpio" "$out/initramfs.list" > "$out/initramfs.cpio"
+
+regs=()
+preset() { regs+=(-device "loader,addr=$(($1 + 0xe00)),data=$2,data-len=4"
+		  -device "loader,addr=$(($1 + 0xe08)),data=$3,data-len=4"); }
+preset 0x7f000000 0x7f07 0x43b
+preset 0x7f001000 0x3f07 0x2cf0036b
+preset 0x7f002000 0x3f07 0xa16
+
+log=$out/console.log
+t0=$SECONDS
+rc=0
+timeout 900 qemu-system-aarch64 "${mach[@]}" -nographic -no-reboot \
+	-kernel "$b/arch/arm64/boot/Image" -dtb "$out/cspmu.dtb" \
+	-initrd "$out/initramfs.cpio" "${regs[@]}" \
+	-append "console=ttyAMA0 panic=-1 cspmu.mode=$variant cspmu.loops=$loops" \
+	< /dev/null > "$log" 2>&1 || rc=$?
+echo "qemu exit $rc after $((SECONDS - t0)) s; console: ${log#"$top"/}"
+[ "$rc" != 124 ] || { tail -30 "$log"; echo "FAIL: timeout"; exit 1; }
+
+splat=0
+python3 "$top/scripts/triage.py" "$log" > "$out/splats.txt" || splat=1
+if [ "$variant" = after ]; then
+	grep -E '^(not ok|CSPMU-TEST)' "$log" || true
+	if [ $splat = 1 ]; then cat "$out/splats.txt"; echo "FAIL: kernel splat"; exit 1; fi
+	grep -q '^CSPMU-TEST: PASS' "$log" || { tail -40 "$log"; echo "FAIL"; exit 1; }
+	echo "PASS: $(grep -c '^ok ' "$log") checks, no splat"
+	exit 0
+fi
+
+# before: refused, then crashed.
+grep -E '^BEFORE' "$log" || true
+want=("generic by default: no"
+      "rmmod nvidia_cspmu with an event open: Resource temporarily unavailable"
+      "sysfs unbind: No such file or directory"
+      "forced unload of nvidia_cspmu")
+for w in "${want[@]}"; do
+	grep -qF "BEFORE: $w" "$log" || { tail -40 "$log"; echo "FAIL: missing \"$w\""; exit 1; }
+done
+[ $splat = 1 ] || { tail -40 "$log"; echo "FAIL: the base kernel did not crash"; exit 1; }
+echo "base kernel: refused as expected, then after the forced unload:"
+head -5 "$out/splats.txt"
+echo "PASS: the base kernel refuses the steps or crashes"
