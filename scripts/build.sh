@@ -96,7 +96,7 @@ if [ -n "${PMU_TARGETS:-}" ]; then
 	exit
 fi
 echo "building $variant kernel in ${out#"$top"/}"
-image=bzImage; [ "$arch" = x86_64 ] || image=Image
+image=bzImage; [ "$arch" = x86_64 ] || image="Image Image.gz"	# kunit.py boots Image.gz
 "${mk[@]}" $image modules "$@"
 # A module tree for modprobe -d in the guest (i915 and its dependencies).
 rm -rf "$out/modroot"

@@ -67,6 +67,13 @@ check_maintainers() {
 	} > "$rec.tmp"
 	mv "$rec.tmp" "$rec"
 	echo "recipients: $(grep -c '^  ' "$rec") lines in series/recipients.txt"
+	# The cover letter's "Recipients" section is their union.
+	if ! diff <(grep '^  ' "$rec" | sort -u) \
+		<(sed -n '/^Recipients$/,$p' "$top/series/cover-letter.txt" | grep '^  ') \
+		> "$out/recipients.diff"; then
+		echo "series/cover-letter.txt: Recipients differ from get_maintainer.pl:"
+		cat "$out/recipients.diff"; bad=1
+	fi
 	return $bad
 }
 

@@ -41,7 +41,9 @@ suite check-bisect-x86_64-arm64 scripts/check.sh bisect
 suite workbench-vm-runner tests/workbench/vm-runner.sh
 
 # KUnit, through the kernel's kunit.py, on the after kernel.
-suite kunit-perf-pmu-unregister tests/kunit/run.sh
+suite kunit-perf-pmu-unregister tests/kunit/run.sh x86_64
+# The same suites on arm64: the core patches on a second architecture.
+suite kunit-arm64-perf-pmu-unregister tests/kunit/run.sh arm64
 
 # Guest suites.
 mkdir -p "$top/build/selftests"

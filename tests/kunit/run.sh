@@ -3,15 +3,18 @@
 # kunit.py (exec: the kernel is built by scripts/build.sh, with the tests
 # built in and disabled by default; kunit.py boots it with kunit.enable=1).
 # Fails on any failed test and on any kernel splat in the console.
-# Usage: tests/kunit/run.sh [filter_glob]
+# Usage: tests/kunit/run.sh [x86_64|arm64] [filter_glob]
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-glob=${1:-perf_pmu_unregister*}
+arch=${1:-x86_64}
+glob=${2:-perf_pmu_unregister*}
 out=$top/build/after
-python3 "$top/linux/tools/testing/kunit/kunit.py" exec --arch=x86_64 \
+[ "$arch" = x86_64 ] || out=$top/build/$arch-after
+python3 "$top/linux/tools/testing/kunit/kunit.py" exec --arch="$arch" \
 	--build_dir="$out" --timeout=900 --qemu_args='-smp 2' "$glob"
 rc=$?
-cp "$out/test.log" "$top/out/kunit-console.log" 2>/dev/null
+mkdir -p "$top/out"
+cp "$out/test.log" "$top/out/kunit-console-$arch.log" 2>/dev/null
 if ! python3 "$top/scripts/triage.py" "$out/test.log"; then
 	echo "kernel splat during the KUnit run (above)"
 	rc=1
