@@ -4,7 +4,7 @@ TRIES ?= 6
 SEED ?= 1
 PAIRS ?= 3
 
-.PHONY: all deps tree export build build-before build-after build-arm64 demo test check bench clean help
+.PHONY: all deps tree export build build-before build-after build-arm64 demo test check bench stress clean help
 
 help:
 	@echo "make deps     install Debian packages and the pinned kernel source"
@@ -16,6 +16,7 @@ help:
 	@echo "make check    series hygiene: checkpatch, MAINTAINERS, kernel-doc, W=1/sparse, bisect"
 	@echo "make test     every suite; ends with 'N passed, N failed'"
 	@echo "make bench    hot paths base vs series, cost of revocation (PAIRS=$(PAIRS))"
+	@echo "make stress   concurrent stress + trinity, fault injection + kmemleak; KCSAN=1 (DURATION, SEED)"
 
 deps:
 	scripts/deps.sh
@@ -51,6 +52,9 @@ bench: deps build
 
 check: deps tree build-after build-before build-arm64
 	scripts/check.sh
+
+stress: deps tree
+	scripts/stress.sh
 
 clean:
 	rm -rf build out

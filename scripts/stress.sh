@@ -65,7 +65,9 @@ PY
 	grep -h '^TALLY' "$out/stress/tally.txt" "$out/races.txt" > "$out/tally.txt"
 else
 	[ -s "$out/splats.txt" ] && { head -20 "$out/splats.txt"; bad=1; }
-	scripts/vm --variant after --append kmemleak=on --timeout $((300 + 30 * loops)) \
+	# kmemleak makes a TCG boot slow enough to trip the 20 s soft lockup
+	# detector; 60 s (watchdog_thresh=30) still catches a real one.
+	scripts/vm --variant after --append kmemleak=on --append watchdog_thresh=30 --timeout $((300 + 30 * loops)) \
 		--out "$out/faults" -- tests/guest/faultinject.sh "$loops" "$seed" \
 		> "$out/faults.log" 2>&1
 	rc=$?

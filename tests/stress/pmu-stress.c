@@ -121,6 +121,9 @@ static void *binder(void *arg)
 	int n;
 
 	(void)arg;
+	/* For bisecting a failure: PMU_STRESS_NO_UNBIND=1 keeps both bound. */
+	if (getenv("PMU_STRESS_NO_UNBIND"))
+		return NULL;
 	while (!stop) {
 		n = rnd(&s, 2);
 		snprintf(name, sizeof(name), "test_perf_pmu.%d", n);
@@ -413,6 +416,9 @@ static int faults(int loops)
 	void *ring;
 	pid_t pid;
 
+	/* From here on (and in children) allocations may fail. */
+	if (writestr("/proc/self/make-it-fail", "1"))
+		return 1;
 	for (i = 0; i < loops; i++) {
 		t0 = pmu_type(0);
 		t1 = pmu_type(1);
