@@ -19,7 +19,7 @@ secs=${DURATION:-180} seed=${SEED:-1} loops=${FAULT_LOOPS:-20}
 variant=after; [ "${KCSAN:-0}" = 0 ] || variant=kcsan
 out=$top/out/stress-$variant
 rm -rf "$out"; mkdir -p "$out" build/stress
-gcc -O2 -Wall -o build/stress/pmu-stress tests/stress/pmu-stress.c -lpthread || exit 1
+gcc -O2 -Wall -static -o build/stress/pmu-stress tests/stress/pmu-stress.c -lpthread || exit 1
 scripts/build.sh $variant > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; exit 1; }
 echo "stress: kernel $variant, $secs s, seed $seed (rerun: SEED=$seed make stress)"
 
