@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 TRIES ?= 6
 SEED ?= 1
-PAIRS ?= 3
+PAIRS ?= 5
+KERNELS ?= release
 
 .PHONY: all deps tree export build build-before build-after build-arm64 demo test check bench stress clean help
 
@@ -15,7 +16,7 @@ help:
 	@echo "make demo     unbind while perf runs, before vs after (TRIES=$(TRIES) SEED=$(SEED))"
 	@echo "make check    series hygiene: checkpatch, MAINTAINERS, kernel-doc, W=1/sparse, bisect"
 	@echo "make test     every suite; ends with 'N passed, N failed'"
-	@echo "make bench    hot paths base vs series, cost of revocation (PAIRS=$(PAIRS))"
+	@echo "make bench    hot paths base vs series, cost of revocation (PAIRS=$(PAIRS) KERNELS=release|debug)"
 	@echo "make stress   concurrent stress + trinity, fault injection + kmemleak; KCSAN=1 (DURATION, SEED)"
 
 deps:
@@ -47,8 +48,14 @@ demo: deps build
 test: deps tree
 	scripts/test.sh
 
-bench: deps build
-	scripts/bench.py --pairs $(PAIRS)
+bench: deps tree
+ifeq ($(KERNELS),release)
+	scripts/build.sh bench-after
+	scripts/build.sh bench-before
+else
+	$(MAKE) build
+endif
+	scripts/bench.py --pairs $(PAIRS) --kernels $(KERNELS)
 
 check: deps tree build-after build-before build-arm64
 	scripts/check.sh

@@ -2,7 +2,9 @@
 """make bench: base (+ test driver) vs series, side by side in one run.
 
 Boots the before and after kernels alternately (A B A B ..., --pairs, same
-QEMU settings), runs tests/bench/pmu-bench in each (tests/guest/bench.sh),
+QEMU settings; --kernels release: build/bench-{before,after}, built from
+configs/bench.config without any debugging, the default; --kernels debug:
+the KASAN and lockdep test kernels), runs tests/bench/pmu-bench in each (tests/guest/bench.sh),
 and prints medians and series/base ratios; on the after kernel it also times
 perf_pmu_unregister() (an unbind of test_pmu_0) with N live events against
 closing the same N events, and fits both to fixed + N * per-event cost.
@@ -21,6 +23,7 @@ STRUCTS = ["perf_event", "pmu", "perf_cpu_pmu_context", "perf_event_pmu_context"
 
 
 def run_guest(variant: str, i: int, args) -> dict[str, float]:
+    variant = args.prefix + variant
     out = TOP / "out" / "bench" / f"{variant}-{i}"
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.txt").unlink(missing_ok=True)
@@ -50,7 +53,7 @@ def fit(points):
 
 def pahole(variant: str) -> dict[str, str]:
     sizes = {}
-    vmlinux = TOP / "build" / variant / "vmlinux"
+    vmlinux = TOP / "build" / variant / "vmlinux"  # variant has the prefix
     for s in STRUCTS:
         r = subprocess.run(["pahole", "-C", s, str(vmlinux)], capture_output=True, text=True)
         size = "-"
@@ -66,7 +69,9 @@ def main() -> int:
     p.add_argument("--pairs", type=int, default=3)
     p.add_argument("--seconds", type=float, default=2.0, help="per hot-path benchmark")
     p.add_argument("--unregister", default="0 10 100 1000 10000")
+    p.add_argument("--kernels", choices=["release", "debug"], default="release")
     args = p.parse_args()
+    args.prefix = "bench-" if args.kernels == "release" else ""
 
     bench = TOP / "build" / "bench" / "pmu-bench"
     bench.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +87,8 @@ def main() -> int:
 
     lines = [f"make bench: {args.pairs} pairs (before, after alternately), "
              f"{args.seconds:g} s per hot-path benchmark, QEMU TCG, 2 vCPUs, "
-             "debug kernels (KASAN, lockdep)", ""]
+             + ("kernels without debugging (configs/bench.config)" if args.kernels == "release"
+                else "debug kernels (KASAN, lockdep)"), ""]
     hot = [k for k in runs["before"][0] if not k.startswith(("unregister_", "close_"))]
     rows = [("benchmark", "base", "series", "series/base", "target")]
     missed = []
@@ -124,7 +130,7 @@ def main() -> int:
               f"close {ca:.2f} ms fixed + {cb * 1e3:.2f} us/event; "
               f"per-event revoke/close = {ub / cb:.2f}" if cb else "", ""]
 
-    pb, pa = pahole("before"), pahole("after")
+    pb, pa = pahole(args.prefix + "before"), pahole(args.prefix + "after")
     lines += ["Structure sizes (pahole, bytes, this config):",
               f"  {'struct':<26} {'base':>6} {'series':>7} {'delta':>6}"]
     for s in STRUCTS:

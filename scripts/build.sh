@@ -4,13 +4,15 @@
 #   before:   the pristine base plus the first patch (test PMU) -> build/before
 #   patch-N:  the tree at patch N of the series (bisect checks) -> build/bisect
 #   kcsan:    the whole series with KCSAN instead of KASAN     -> build/kcsan
+#   bench-after, bench-before: after and before without any debugging
+#             (configs/bench.config), for make bench  -> build/bench-<name>
 #   arm64-<any of the above>: the same tree for arm64 (configs/arm64.config,
 #             cross-compiled; QEMU virt with a DT)          -> build/arm64-<name>
 # Usage: scripts/build.sh [arm64-]after|before|patch-N [extra make targets]
 # PMU_TARGETS="..." builds only those targets (no bzImage, no modules).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
-usage() { echo "usage: $0 [arm64-]after|before|patch-N|kcsan [targets]" >&2; exit 1; }
+usage() { echo "usage: $0 [arm64-]after|before|patch-N|kcsan|bench-after|bench-before [targets]" >&2; exit 1; }
 variant=$1; shift || usage
 arch=x86_64 prefix= kv=$variant
 case "$variant" in arm64-*) arch=arm64 prefix=arm64- kv=${variant#arm64-} ;; esac
@@ -48,13 +50,14 @@ rev=
 case "$kv" in
 after)		name=after ;;
 kcsan)		name=kcsan ;;	# the after tree, configs/kcsan.config
-before)		name=before; rev=$(echo "$patches" | head -1); rev=${rev:-base} ;;
+bench-after)	name=bench-after ;;
+before|bench-before) name=$kv; rev=$(echo "$patches" | head -1); rev=${rev:-base} ;;
 patch-[0-9]*)	name=bisect; rev=$(echo "$patches" | sed -n "${kv#patch-}p")
 		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || usage ;;
 *)		usage ;;
 esac
 src=$top/linux
-[ -z "$rev" ] || [ -n "$PMU_BUILD_NS" ] || prepare_export "$rev" "$name" "$@"
+[ -z "$rev" ] || [ -n "$PMU_BUILD_NS" ] || prepare_export "$rev" "${name#bench-}" "$@"
 src=${srcdir:-$src}
 out=$top/build/$prefix$name
 
@@ -73,6 +76,7 @@ frags=("$top"/configs/base.config "$top"/configs/debug.config "$top"/configs/tes
 late=("$top/configs/late.config")
 [ "$arch" = x86_64 ] || { frags=("$top/configs/$arch.config"); late=(); }
 [ "$name" != kcsan ] || { frags=("$top/configs/base.config" "$top/configs/kcsan.config"); late=(); }
+case "$name" in bench-*) frags=("$top/configs/base.config" "$top/configs/bench.config"); late=() ;; esac
 # Reconfigure only when a fragment or a Kconfig file changed.
 sum=$( (echo merge_config; cat "${frags[@]}" "${late[@]}"; cd "$src" && find . -name 'Kconfig*' -not -path './.git/*' -print0 |
 	sort -z | xargs -0 cat) | sha256sum | cut -c1-32)

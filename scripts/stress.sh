@@ -75,7 +75,7 @@ else
 	[ $rc = 0 ] || { tail -30 "$out/faults.log"; bad=1; }
 	python3 scripts/triage.py "$out/faults/console.log" >> "$out/splats.txt"
 	{ cat "$out/stress/tally.txt" "$out/faults/tally.txt" 2>/dev/null
-	  echo "TALLY splats $(wc -l < "$out/splats.txt")"; } | grep '^TALLY' > "$out/tally.txt"
+	  echo "TALLY splats $(grep -vc "Call Trace" "$out/splats.txt")"; } | grep '^TALLY' > "$out/tally.txt"
 fi
 echo "tally (seed $seed, $secs s, kernel $variant):"
 awk '{ printf "  %-24s %s\n", $2, $3 }' "$out/tally.txt"

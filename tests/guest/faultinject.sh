@@ -27,7 +27,12 @@ for f in failslab fail_page_alloc; do
 	echo -1 > $dbg/$f/times
 	echo 1 > $dbg/$f/interval
 done
-echo N > $dbg/fail_page_alloc/ignore-gfp-highmem
+# User pages (GFP_HIGHUSER_MOVABLE) are not failed: a page fault that
+# fails for lack of memory is retried forever (no OOM killer steps in),
+# and a forked subshell takes copy-on-write faults. Perf allocates its
+# pages (ring buffers) with GFP_KERNEL, which stays covered, down to
+# order 0.
+echo Y > $dbg/fail_page_alloc/ignore-gfp-highmem
 echo 0 > $dbg/fail_page_alloc/min-order
 probability() { echo "$1" > $dbg/failslab/probability; echo "$1" > $dbg/fail_page_alloc/probability; }
 probability 0
@@ -56,7 +61,7 @@ for i in $(seq "$loops"); do
 	probability $p
 
 	# event creation of every kind, inherit at fork
-	# (pmu-stress marks itself make-it-fail once it runs)
+	# (pmu-stress sets make-it-fail in a child that does the work)
 	"$stress" faults 5 >> /tmp/faults.out || fail "pmu-stress faults exited $?"
 
 	# the revoke path: unbind with live events (opened without faults)

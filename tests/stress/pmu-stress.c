@@ -407,12 +407,15 @@ static void *opener(void *arg)
 }
 
 /*
- * "faults LOOPS": every kind of event user once per loop, for a process
- * whose allocations fail at random (the caller sets make-it-fail). Only
- * clean failures are allowed; the kernel side is checked by KASAN,
- * kmemleak and the console.
+ * "faults LOOPS": every kind of event user once per loop, in a child whose
+ * allocations fail at random (the caller sets the probability; the child
+ * sets make-it-fail). Only clean failures are allowed; the kernel side is
+ * checked by KASAN, kmemleak and the console. The counts come back through
+ * shared memory: the child could not even open a file to report them.
  */
-static int faults(int loops)
+enum { FR_OK, FR_FAILED, FR_FORKS, FR_FORK_FAILED, FR_NR };
+
+static int faults_child(int loops, long *res)
 {
 	long ok = 0, failed = 0, forks = 0, fork_failed = 0;
 	unsigned long long buf[16];
@@ -424,7 +427,10 @@ static int faults(int loops)
 	/*
 	 * From here on (and in children) allocations may fail. Fault every
 	 * page in first: a failing page fault on the binary would test the
-	 * guest's 9p root instead of perf.
+	 * guest's 9p root instead of perf, and one that fails for lack of
+	 * memory is retried forever (VM_FAULT_OOM without an OOM killer to
+	 * help). For the same reason children come from vfork(): after a
+	 * fork() the next write to the stack is a copy-on-write fault.
 	 */
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) ||
 	    writestr("/proc/self/make-it-fail", "1"))
@@ -475,7 +481,7 @@ static int faults(int loops)
 					munmap(ring, 2 * getpagesize());
 			}
 			if (k == 4) {
-				pid = fork();
+				pid = vfork();
 				if (!pid)
 					_exit(0);
 				if (pid > 0) {
@@ -490,10 +496,34 @@ static int faults(int loops)
 			close(fd);
 		}
 	}
+	res[FR_OK] = ok;
+	res[FR_FAILED] = failed;
+	res[FR_FORKS] = forks;
+	res[FR_FORK_FAILED] = fork_failed;
+	return 0;
+}
+
+static int faults(int loops)
+{
+	long *res = mmap(NULL, FR_NR * sizeof(long), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status;
+	pid_t pid;
+
+	if (res == MAP_FAILED)
+		return 1;
+	memset(res, 0, FR_NR * sizeof(long));
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid)
+		_exit(faults_child(loops, res));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 1;
 	printf("TALLY fault_open_ok %ld\nTALLY fault_open_failed %ld\n"
 	       "TALLY fault_forks %ld\nTALLY fault_fork_failed %ld\n",
-	       ok, failed, forks, fork_failed);
-	return 0;
+	       res[FR_OK], res[FR_FAILED], res[FR_FORKS], res[FR_FORK_FAILED]);
+	return WEXITSTATUS(status);
 }
 
 int main(int argc, char **argv)
