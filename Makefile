@@ -3,6 +3,8 @@ SHELL := /bin/bash
 TRIES ?= 6
 SEED ?= 1
 PAIRS ?= 5
+CLOCK ?= icount,wall
+ABLATE ?= 1
 KERNELS ?= release
 
 .PHONY: all deps tree export build build-before build-after build-arm64 demo test check bench stress clean help
@@ -16,7 +18,7 @@ help:
 	@echo "make demo     unbind while perf runs, before vs after (TRIES=$(TRIES) SEED=$(SEED))"
 	@echo "make check    series hygiene: checkpatch, MAINTAINERS, kernel-doc, W=1/sparse, bisect"
 	@echo "make test     every suite; ends with 'N passed, N failed'"
-	@echo "make bench    hot paths base vs series, cost of revocation (PAIRS=$(PAIRS) KERNELS=release|debug)"
+	@echo "make bench    hot paths base vs series, cost of revocation (PAIRS=$(PAIRS) KERNELS=release|debug CLOCK=icount,wall ABLATE=1|0)"
 	@echo "make stress   concurrent stress + trinity, fault injection + kmemleak; KCSAN=1 (DURATION, SEED)"
 
 deps:
@@ -52,10 +54,12 @@ bench: deps tree
 ifeq ($(KERNELS),release)
 	scripts/build.sh bench-after
 	scripts/build.sh bench-before
+	$(if $(filter 1,$(ABLATE)),scripts/build.sh bench-notrack)
 else
 	$(MAKE) build
 endif
-	scripts/bench.py --pairs $(PAIRS) --kernels $(KERNELS)
+	scripts/bench.py --pairs $(PAIRS) --kernels $(KERNELS) --clock $(CLOCK) \
+		$(if $(and $(filter 1,$(ABLATE)),$(filter release,$(KERNELS))),--ablate)
 
 check: deps tree build-after build-before build-arm64
 	scripts/check.sh

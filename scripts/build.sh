@@ -6,13 +6,15 @@
 #   kcsan:    the whole series with KCSAN instead of KASAN     -> build/kcsan
 #   bench-after, bench-before: after and before without any debugging
 #             (configs/bench.config), for make bench  -> build/bench-<name>
+#   bench-notrack: bench-after with tests/bench/ablate-tracking.patch (pmu::events
+#             tracking compiled out), for make bench's attribution -> build/bench-notrack
 #   arm64-<any of the above>: the same tree for arm64 (configs/arm64.config,
 #             cross-compiled; QEMU virt with a DT)          -> build/arm64-<name>
 # Usage: scripts/build.sh [arm64-]after|before|patch-N [extra make targets]
 # PMU_TARGETS="..." builds only those targets (no bzImage, no modules).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
-usage() { echo "usage: $0 [arm64-]after|before|patch-N|kcsan|bench-after|bench-before [targets]" >&2; exit 1; }
+usage() { echo "usage: $0 [arm64-]after|before|patch-N|kcsan|bench-after|bench-before|bench-notrack [targets]" >&2; exit 1; }
 variant=$1; shift || usage
 arch=x86_64 prefix= kv=$variant
 case "$variant" in arm64-*) arch=arm64 prefix=arm64- kv=${variant#arm64-} ;; esac
@@ -35,6 +37,19 @@ prepare_export() {	# prepare_export commit name [make targets]
 			--work-tree="$src" read-tree -u --reset "$rev"
 		echo "$rev" > "$src/.export-commit"
 	fi
+	if [ -n "$ablate" ]; then
+		# Once per commit and patch: restore the patched files, patch them.
+		local want files
+		want="$rev $(sha256sum < "$ablate" | cut -c1-32)"
+		if [ "$(cat "$src/.ablate" 2>/dev/null)" != "$want" ]; then
+			files=$(sed -n 's|^+++ b/||p' "$ablate")
+			# shellcheck disable=SC2086
+			GIT_INDEX_FILE=$src.index git --git-dir="$top/linux/.git" \
+				--work-tree="$src" checkout-index -f -- $files
+			patch -s -p1 -d "$src" < "$ablate"
+			echo "$want" > "$src/.ablate"
+		fi
+	fi
 	if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 		exec unshare -m --propagation private env PMU_BUILD_NS=1 bash -c \
 			'mount --bind "$1" "$2/linux" && exec "$3" "${@:4}"' \
@@ -46,11 +61,12 @@ prepare_export() {	# prepare_export commit name [make targets]
 
 # In the namespace linux/ is the export (no .git): the name is enough.
 [ -n "$PMU_BUILD_NS" ] || patches=$(git -C "$top/linux" rev-list --reverse base..HEAD)
-rev=
+rev= ablate=
 case "$kv" in
 after)		name=after ;;
 kcsan)		name=kcsan ;;	# the after tree, configs/kcsan.config
 bench-after)	name=bench-after ;;
+bench-notrack)	name=bench-notrack; rev=HEAD; ablate=$top/tests/bench/ablate-tracking.patch ;;
 before|bench-before) name=$kv; rev=$(echo "$patches" | head -1); rev=${rev:-base} ;;
 patch-[0-9]*)	name=bisect; rev=$(echo "$patches" | sed -n "${kv#patch-}p")
 		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || usage ;;

@@ -3,8 +3,10 @@
  * In-guest micro-benchmarks of perf's hot paths and of PMU revocation.
  * Each prints "name value unit" lines; scripts/bench.py compares kernels.
  *
- *   pmu-bench hot <seconds>      context switches with N per-task events,
- *                                read() (single, group), open+close, fork+exit
+ *   pmu-bench hot <seconds> [name...]
+ *                                context switches with N per-task events,
+ *                                read() (single, group), open+close, fork+exit;
+ *                                only the named ones if names are given
  *   pmu-bench unregister <n>...  unbind test_pmu_0 with n live events, and
  *                                close n events, in ns (patched kernel only)
  */
@@ -209,6 +211,11 @@ static void isolated(void (*fn)(int, int), int a, int b)
 	if (p < 0)
 		die("fork");
 	if (!p) {
+		/*
+		 * One CPU: what is measured is the path, not how the
+		 * hypervisor schedules vCPUs around cross-CPU wakeups.
+		 */
+		pin_cpu(0);
 		fn(a, b);
 		fflush(stdout);
 		_exit(0);
@@ -220,6 +227,33 @@ static void read_single(int a, int b) { bench_read(0); }
 static void read_group(int a, int b) { bench_read(1); }
 static void open_close(int a, int b) { bench_open_close(); }
 static void fork_exit(int a, int b) { bench_fork(); }
+
+static const struct {
+	const char *name;
+	void (*fn)(int, int);
+	int a, b;
+} hot[] = {
+	{ "ctxsw_sw_n1", bench_ctxsw, 1, 1 },
+	{ "ctxsw_sw_n16", bench_ctxsw, 16, 1 },
+	{ "ctxsw_mixed_n1", bench_ctxsw, 1, 0 },
+	{ "ctxsw_mixed_n16", bench_ctxsw, 16, 0 },
+	{ "read_single", read_single, 0, 0 },
+	{ "read_group4", read_group, 0, 0 },
+	{ "open_close", open_close, 0, 0 },
+	{ "fork_exit_inherit4", fork_exit, 0, 0 },
+};
+
+static char **only;	/* NULL-terminated names from the command line */
+
+static int wanted(const char *name)
+{
+	if (!only || !*only)
+		return 1;
+	for (char **n = only; *n; n++)
+		if (!strcmp(*n, name))
+			return 1;
+	return 0;
+}
 
 static void sysfs_write(const char *file, const char *val)
 {
@@ -284,15 +318,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "hot")) {
 		if (argc > 2)
 			seconds = atof(argv[2]);
+		only = argv + 3;
 		test_type = pmu_type("test_pmu_0");
-		isolated(bench_ctxsw, 1, 1);
-		isolated(bench_ctxsw, 16, 1);
-		isolated(bench_ctxsw, 1, 0);
-		isolated(bench_ctxsw, 16, 0);
-		isolated(read_single, 0, 0);
-		isolated(read_group, 0, 0);
-		isolated(open_close, 0, 0);
-		isolated(fork_exit, 0, 0);
+		for (size_t i = 0; i < sizeof(hot) / sizeof(hot[0]); i++)
+			if (wanted(hot[i].name))
+				isolated(hot[i].fn, hot[i].a, hot[i].b);
 		return 0;
 	}
 	if (!strcmp(argv[1], "unregister")) {
@@ -301,6 +331,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 usage:
-	fprintf(stderr, "usage: pmu-bench hot [seconds] | unregister n...\n");
+	fprintf(stderr, "usage: pmu-bench hot [seconds [name...]] | unregister n...\n");
 	return 2;
 }
