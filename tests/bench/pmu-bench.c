@@ -319,6 +319,16 @@ int main(int argc, char **argv)
 		if (argc > 2)
 			seconds = atof(argv[2]);
 		only = argv + 3;
+		for (char **n = only; *n; n++) {
+			size_t i = 0;
+
+			while (i < sizeof(hot) / sizeof(hot[0]) && strcmp(*n, hot[i].name))
+				i++;
+			if (i == sizeof(hot) / sizeof(hot[0])) {
+				fprintf(stderr, "pmu-bench: no benchmark %s\n", *n);
+				return 2;
+			}
+		}
 		test_type = pmu_type("test_pmu_0");
 		for (size_t i = 0; i < sizeof(hot) / sizeof(hot[0]); i++)
 			if (wanted(hot[i].name))
