@@ -7,7 +7,7 @@ CLOCK ?= icount,wall
 ABLATE ?= 1
 KERNELS ?= release
 
-.PHONY: all deps tree export build build-before build-after build-arm64 demo test check bench stress clean help
+.PHONY: all deps tree export build build-before build-after build-arm64 demo test check bench profile stress clean help
 
 help:
 	@echo "make deps     install Debian packages and the pinned kernel source"
@@ -19,6 +19,7 @@ help:
 	@echo "make check    series hygiene: checkpatch, MAINTAINERS, kernel-doc, W=1/sparse, bisect"
 	@echo "make test     every suite; ends with 'N passed, N failed'"
 	@echo "make bench    hot paths base vs series, cost of revocation (PAIRS=$(PAIRS) KERNELS=release|debug CLOCK=icount,wall ABLATE=1|0)"
+	@echo "make profile  instructions per function of perf_event_open()+close(), base vs series (BENCH, SYSCALLS)"
 	@echo "make stress   concurrent stress + trinity, fault injection + kmemleak; KCSAN=1 (DURATION, SEED)"
 
 deps:
@@ -60,6 +61,17 @@ else
 endif
 	scripts/bench.py --pairs $(PAIRS) --kernels $(KERNELS) --clock $(CLOCK) \
 		$(if $(and $(filter 1,$(ABLATE)),$(filter release,$(KERNELS))),--ablate)
+ifeq ($(KERNELS),release)
+	scripts/insn-profile --out out/insn-profile
+	cp out/insn-profile/report.txt results/insn-profile.txt
+endif
+
+BENCH ?= open_close
+SYSCALLS ?= perf_event_open,close
+profile: deps tree
+	scripts/build.sh bench-after
+	scripts/build.sh bench-before
+	scripts/insn-profile --bench $(BENCH) --syscalls $(SYSCALLS)
 
 check: deps tree build-after build-before build-arm64
 	scripts/check.sh

@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod
       ccache qemu-system-x86 python3 python3-ply python3-git rsync git linux-perf
       sparse gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
-      device-tree-compiler trinity)
+      device-tree-compiler trinity gdb)
 
 stamp=/var/tmp/pmu-revoke-deps.stamp
 want="${pkgs[*]} $PACKAGE=$VERSION"

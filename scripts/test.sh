@@ -24,6 +24,7 @@ suite() {
 # Host-side checks of the workbench itself.
 suite workbench-triage python3 tests/workbench/test_triage.py
 suite workbench-bench python3 tests/workbench/test_bench.py
+suite workbench-insn-profile python3 tests/workbench/test_insn_profile.py
 suite workbench-export tests/workbench/export-idempotent.sh
 
 # Kernels.  A failed build fails every suite that needs it.

@@ -1,0 +1,43 @@
+# gdb script for scripts/insn-profile: single-step whole system calls of a
+# guest under QEMU's gdbstub and log the kernel PC of every instruction.
+# Environment: TRACE_OUT (output file), TRACE_SYSCALLS (comma-separated
+# __x64_sys_* entry points, traced in this order, once per iteration),
+# TRACE_ITERS. Each call is stepped from its entry until the guest is back
+# in user space, so the exit work (task_work, e.g. the deferred fput of
+# close()) is included. QEMU masks interrupts while single-stepping.
+import os
+
+import gdb
+
+USER_TOP = 0xffff800000000000
+
+
+def trace(tag, out):
+    n = 0
+    while True:
+        gdb.execute("stepi", to_string=True)
+        pc = int(gdb.parse_and_eval("$pc")) & 0xffffffffffffffff
+        if pc < USER_TOP:
+            return n
+        out.write(f"{tag} {pc:x}\n")
+        n += 1
+
+
+def main():
+    syscalls = os.environ["TRACE_SYSCALLS"].split(",")
+    iters = int(os.environ.get("TRACE_ITERS", "3"))
+    gdb.execute("set pagination off")
+    gdb.execute("set confirm off")
+    with open(os.environ["TRACE_OUT"], "w") as out:
+        for i in range(iters):
+            for sc in syscalls:
+                bp = gdb.Breakpoint(f"__x64_sys_{sc}", internal=True)
+                gdb.execute("continue", to_string=True)
+                bp.delete()
+                n = trace(f"{sc}.{i}", out)
+                gdb.write(f"insn-trace: {sc} {i} {n}\n")
+                gdb.flush()
+    gdb.execute("kill")
+
+
+main()
