@@ -7,12 +7,13 @@ CLOCK ?= icount,wall
 ABLATE ?= 1
 KERNELS ?= release
 
-.PHONY: all deps tree export build build-before build-after build-arm64 demo test check bench profile stress clean help
+.PHONY: all deps tree export rebase build build-before build-after build-arm64 demo test check bench profile stress clean help
 
 help:
 	@echo "make deps     install Debian packages and the pinned kernel source"
 	@echo "make tree     create linux/: pristine base (tag base) + patches/"
 	@echo "make export   regenerate patches/ from linux/ base..HEAD"
+	@echo "make rebase VERSION=...  move the series to another linux-source-6.12 (updates BASE)"
 	@echo "make build    build the before (base + test driver) and after kernels"
 	@echo "make build-arm64  the same two for arm64 (arm_cspmu tests, compile check)"
 	@echo "make demo     unbind while perf runs, before vs after (TRIES=$(TRIES) SEED=$(SEED))"
@@ -33,6 +34,10 @@ tree: linux/.git
 export:
 	scripts/export.sh
 
+# Move the series to another linux-source-6.12 (VERSION=6.12.118-1~deb12u1).
+rebase:
+	scripts/rebase.sh $(VERSION)
+
 build-before: tree
 	scripts/build.sh before
 
@@ -45,7 +50,9 @@ build-arm64: tree
 	scripts/build.sh arm64-after
 	scripts/build.sh arm64-before
 
-demo: deps build
+demo: deps tree
+	scripts/build.sh demo-after
+	scripts/build.sh demo-before
 	scripts/demo.py --tries $(TRIES) --seed $(SEED)
 
 test: deps tree

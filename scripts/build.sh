@@ -3,6 +3,11 @@
 #   after:    the whole series (linux/ as it is now)            -> build/after
 #   before:   the pristine base plus the first patch (test PMU) -> build/before
 #   patch-N:  the tree at patch N of the series (bisect checks) -> build/bisect
+#   i915:     after plus DRM and i915 with its mock selftests (configs/i915.config,
+#             configs/late.config), for the i915 suite        -> build/i915
+#   demo-after, demo-before: after and before with configs/demo.config
+#             alone on base.config (KASAN, the test PMU), for make demo
+#                                                            -> build/demo-<name>
 #   kcsan:    the whole series with KCSAN instead of KASAN     -> build/kcsan
 #   bench-after, bench-before: after and before without any debugging
 #             (configs/bench.config), for make bench  -> build/bench-<name>
@@ -14,7 +19,7 @@
 # PMU_TARGETS="..." builds only those targets (no bzImage, no modules).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
-usage() { echo "usage: $0 [arm64-]after|before|patch-N|kcsan|bench-after|bench-before|bench-notrack [targets]" >&2; exit 1; }
+usage() { echo "usage: $0 [arm64-]after|before|patch-N|i915|demo-after|demo-before|kcsan|bench-after|bench-before|bench-notrack [targets]" >&2; exit 1; }
 variant=$1; shift || usage
 arch=x86_64 prefix= kv=$variant
 case "$variant" in arm64-*) arch=arm64 prefix=arm64- kv=${variant#arm64-} ;; esac
@@ -65,15 +70,16 @@ rev= ablate=
 case "$kv" in
 after)		name=after ;;
 kcsan)		name=kcsan ;;	# the after tree, configs/kcsan.config
-bench-after)	name=bench-after ;;
+i915)		name=i915 ;;	# the after tree, + configs/i915.config
+bench-after|demo-after)	name=$kv ;;
 bench-notrack)	name=bench-notrack; rev=HEAD; ablate=$top/tests/bench/ablate-tracking.patch ;;
-before|bench-before) name=$kv; rev=$(echo "$patches" | head -1); rev=${rev:-base} ;;
+before|bench-before|demo-before) name=$kv; rev=$(echo "$patches" | head -1); rev=${rev:-base} ;;
 patch-[0-9]*)	name=bisect; rev=$(echo "$patches" | sed -n "${kv#patch-}p")
 		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || usage ;;
 *)		usage ;;
 esac
 src=$top/linux
-[ -z "$rev" ] || [ -n "$PMU_BUILD_NS" ] || prepare_export "$rev" "${name#bench-}" "$@"
+[ -z "$rev" ] || [ -n "$PMU_BUILD_NS" ] || prepare_export "$rev" "$(echo "$name" | sed 's/^bench-\|^demo-//')" "$@"
 src=${srcdir:-$src}
 out=$top/build/$prefix$name
 
@@ -89,10 +95,14 @@ mk=(make -s -C "$src" O="$out" ARCH=$arch CROSS_COMPILE=$cross CC="ccache $cc" H
 
 mkdir -p "$out"
 frags=("$top"/configs/base.config "$top"/configs/debug.config "$top"/configs/test.config)
-late=("$top/configs/late.config")
+late=()
+[ "$name" != i915 ] || { frags+=("$top/configs/i915.config"); late=("$top/configs/late.config"); }
 [ "$arch" = x86_64 ] || { frags=("$top/configs/$arch.config"); late=(); }
 [ "$name" != kcsan ] || { frags=("$top/configs/base.config" "$top/configs/kcsan.config"); late=(); }
-case "$name" in bench-*) frags=("$top/configs/base.config" "$top/configs/bench.config"); late=() ;; esac
+case "$name" in
+bench-*) frags=("$top/configs/base.config" "$top/configs/bench.config"); late=() ;;
+demo-*) frags=("$top/configs/demo.config"); late=() ;;
+esac
 # Reconfigure only when a fragment or a Kconfig file changed.
 sum=$( (echo merge_config; cat "${frags[@]}" "${late[@]}"; cd "$src" && find . -name 'Kconfig*' -not -path './.git/*' -print0 |
 	sort -z | xargs -0 cat) | sha256sum | cut -c1-32)
@@ -118,9 +128,8 @@ if [ -n "${PMU_TARGETS:-}" ]; then
 	"${mk[@]}" $PMU_TARGETS
 	exit
 fi
-echo "building $variant kernel in ${out#"$top"/}"
 image=bzImage; [ "$arch" = x86_64 ] || image="Image Image.gz"	# kunit.py boots Image.gz
-"${mk[@]}" $image modules "$@"
+"$top/scripts/build-progress" "$variant" "$out" -- "${mk[@]}" $image modules "$@"
 # A module tree for modprobe -d in the guest (i915 and its dependencies).
 rm -rf "$out/modroot"
 "${mk[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install > /dev/null

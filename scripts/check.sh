@@ -10,6 +10,9 @@
 #                that patch, for x86_64 and arm64 (and its selftests, if any)
 #   warnings     no new W=1 or sparse warning in a touched file vs base
 #                (scripts/warnings.sh)
+#   base         warns (never fails) when the archive offers a newer
+#                linux-source-6.12 than BASE pins, and says whether the series
+#                applies to it (scripts/rebase.sh --check; make rebase moves it)
 # Usage: scripts/check.sh [check...]   (default: all; ends "N passed, N failed")
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -134,12 +137,31 @@ check_bisect() {
 	return $bad
 }
 
+check_base() {
+	. "$top/BASE"
+	local newest
+	newest=$("$top/scripts/fetch-source.sh" --list | tail -1)
+	if [ -z "$newest" ]; then
+		echo "WARNING: the archive offers no $PACKAGE (apt-get update?)"
+	elif dpkg --compare-versions "$newest" le "$VERSION"; then
+		echo "base $VERSION is the newest $PACKAGE offered"
+	elif "$top/scripts/rebase.sh" --check "$newest" > "$out/rebase-check.log" 2>&1; then
+		echo "WARNING: $PACKAGE $newest is offered (BASE pins $VERSION);" \
+			"the series applies to it: make rebase VERSION=$newest"
+	else
+		echo "WARNING: $PACKAGE $newest is offered (BASE pins $VERSION);" \
+			"the series does NOT apply to it:"
+		grep -E 'CONFLICT|^  ' "$out/rebase-check.log"
+	fi
+	return 0
+}
+
 check_warnings() {
 	"$top/scripts/warnings.sh"
 }
 
 checks=("$@")
-[ ${#checks[@]} -gt 0 ] || checks=(checkpatch maintainers kernel-doc warnings bisect)
+[ ${#checks[@]} -gt 0 ] || checks=(checkpatch maintainers kernel-doc warnings bisect base)
 pass=0 fail=0
 for c in "${checks[@]}"; do
 	fn=check_${c//-/_}

@@ -16,20 +16,32 @@ if [ -e "$dir" ]; then
 	exit 1
 fi
 
+# The pinned version: the installed package if it is that version, else the
+# package downloaded into the source cache; if the archive no longer offers
+# it, the installed one (make deps falls back to the newest), named in the
+# base commit so that every table can say which base it ran on.
+# TREE_TARBALL/TREE_VERSION override both (make rebase).
 installed=$(dpkg-query -W -f='${Version}' "$PACKAGE" 2>/dev/null || true)
-if [ "$installed" = "$VERSION" ]; then
-	echo "$SHA256  $TARBALL" | sha256sum -c --quiet - || {
-		echo "error: $TARBALL does not match the sha256 pinned in BASE" >&2
+if [ -n "${TREE_TARBALL:-}" ]; then
+	tarball=$TREE_TARBALL version=$TREE_VERSION
+elif [ "$installed" = "$VERSION" ] || ! tarball=$("$top/scripts/fetch-source.sh" "$VERSION"); then
+	tarball=$TARBALL version=$installed
+else
+	version=$VERSION
+fi
+if [ "$version" = "$VERSION" ]; then
+	echo "$SHA256  $tarball" | sha256sum -c --quiet - || {
+		echo "error: $tarball does not match the sha256 pinned in BASE" >&2
 		exit 1
 	}
-else
-	echo "WARNING: base is $PACKAGE $installed, not the pinned $VERSION" >&2
+elif [ -z "${TREE_TARBALL:-}" ]; then
+	echo "WARNING: base is $PACKAGE $version, not the pinned $VERSION" >&2
 fi
 
 tmp=$dir.tmp.$$
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"
-tar -C "$tmp" --strip-components=1 -xf "$TARBALL"
+tar -C "$tmp" --strip-components=1 -xf "$tarball"
 
 # A fixed identity and date make the base commit (and so every exported
 # hash and the base-commit line of the cover letter) the same on every machine.
@@ -40,11 +52,11 @@ git -C "$tmp" init -q -b work
 git -C "$tmp" config core.autocrlf false
 git -C "$tmp" config gc.auto 0
 git -C "$tmp" add -A -f .
-git -C "$tmp" commit -q --no-verify -m "$PACKAGE $installed"
+git -C "$tmp" commit -q --no-verify -m "$PACKAGE $version"
 git -C "$tmp" tag base
 unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 mv "$tmp" "$dir"
 trap - EXIT
 
-"$top/scripts/apply.sh" "$dir"
+[ -n "${TREE_NO_APPLY:-}" ] || "$top/scripts/apply.sh" "$dir"

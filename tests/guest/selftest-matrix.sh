@@ -11,7 +11,7 @@ bin=$top/build/selftests/pmu_unregister
 out=$top/out/matrix-$variant
 rm -rf "$out"; mkdir -p "$out"
 : > "$out/table"
-for t in $("$bin" -l 2>&1 | awk '$1 == "unreg" {f = 1} f && NF {print $NF}'); do
+for t in $("$bin" -l 2>&1 | awk '/^#|^---/ {next} NF {print $NF}'); do
 	"$top/scripts/vm" --variant "$variant" --out "$out/$t" --timeout 150 --append oops=panic \
 		--env "export VARIANT=$variant" -- \
 		bash -c "top=$top; . $top/tests/guest/lib.sh; load_test_pmu && TEST_PERF_PMU_KO=\$kbuild/lib/test_perf_pmu.ko $bin -t $t" \

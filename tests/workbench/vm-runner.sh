@@ -25,4 +25,26 @@ expect 125 splat --timeout 120 -- \
 grep -q "injected by the runner test" "$out/splat.log" || { echo "FAIL: splat line not printed"; fail=1; }
 expect 124 timeout --timeout 45 -- 'sleep 1000'
 grep -q "console tail" "$out/timeout.log" || { echo "FAIL: no console tail on timeout"; fail=1; }
+# A payload that is not there did not run: never a result of any kind.
+expect 127 not-found --timeout 120 -- "$top/tests/guest/no-such-script.sh"
+# A first boot that splats and never reaches the payload, then a good boot:
+# the run fails, and says that it booted twice.
+expect 125 retried-boot-splat --timeout 400 --boot-timeout 60 --test-first-boot-splat -- 'exit 0'
+grep -q "boot splat injected" "$out/retried-boot-splat.log" || { echo "FAIL: first boot's splat not shown"; fail=1; }
+grep -q "payload reached on boot 2 of" "$out/retried-boot-splat.log" || { echo "FAIL: retry not shown"; fail=1; }
+# A checkout under /tmp (covered by tmpfs in the guest) is seen there.
+tmp=$(mktemp -d /tmp/pmu-vm-runner.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/scripts" "$tmp/tests/guest"
+cp "$top"/scripts/{vm,guest-init,triage.py} "$tmp/scripts/"
+printf '#!/bin/sh\necho "checkout under /tmp: $(cat %s/marker)"\n' "$tmp" > "$tmp/tests/guest/hello.sh"
+chmod +x "$tmp/tests/guest/hello.sh"; echo visible > "$tmp/marker"
+"$tmp/scripts/vm" --kernel "$top/build/after/arch/x86/boot/bzImage" --out "$out/tmp-checkout" \
+	--timeout 120 -- "$tmp/tests/guest/hello.sh" > "$out/tmp-checkout.log" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q "checkout under /tmp: visible" "$out/tmp-checkout/console.log"; then
+	echo "ok: checkout under /tmp (exit 0)"
+else
+	echo "FAIL: checkout under /tmp: exit $rc"; sed 's/^/    /' "$out/tmp-checkout.log"; fail=1
+fi
 exit $fail
