@@ -7,10 +7,10 @@ CLOCK ?= icount,wall
 ABLATE ?= 1
 KERNELS ?= release
 
-.PHONY: all deps tree export rebase build build-before build-after build-arm64 demo test check bench profile stress clean help
+.PHONY: all deps deps-demo tree export rebase build build-before build-after build-arm64 demo test check bench profile stress clean help
 
 help:
-	@echo "make deps     install Debian packages and the pinned kernel source"
+	@echo "make deps     install the Debian packages (make demo installs fewer)"
 	@echo "make tree     create linux/: pristine base (tag base) + patches/"
 	@echo "make export   regenerate patches/ from linux/ base..HEAD"
 	@echo "make rebase VERSION=...  move the series to another linux-source-6.12 (updates BASE)"
@@ -24,9 +24,12 @@ help:
 	@echo "make stress   concurrent stress + trinity, fault injection + kmemleak; KCSAN=1 (DURATION, SEED)"
 
 deps:
-	scripts/deps.sh
+	scripts/deps.sh all
 
-linux/.git: | deps
+deps-demo:
+	scripts/deps.sh demo
+
+linux/.git: | deps-demo
 	scripts/tree.sh
 
 tree: linux/.git
@@ -50,7 +53,7 @@ build-arm64: tree
 	scripts/build.sh arm64-after
 	scripts/build.sh arm64-before
 
-demo: deps tree
+demo: deps-demo tree
 	scripts/build.sh demo-after
 	scripts/build.sh demo-before
 	scripts/demo.py --tries $(TRIES) --seed $(SEED)

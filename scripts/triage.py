@@ -10,6 +10,9 @@ import re
 import sys
 
 STAMP = re.compile(r"^\s*(?:<\d+>)?\[\s*\d+\.\d+\]\s?(?:\[\s*[CT]\d+\]\s?)?(.*)$")
+# A kernel line that the serial console glued after user output that had no
+# newline yet ("perf: 1234[   12.345678] BUG: ...").
+GLUED = re.compile(r"\[\s*\d+\.\d{6}\]\s?(?:\[\s*[CT]\d+\]\s?)?(.*)$")
 
 SPLATS = [
     r"BUG:",
@@ -38,7 +41,8 @@ SPLATS = [
     r"soft lockup",
     r"hard LOCKUP",
     r"unreferenced object",
-    r"Call Trace:",
+    r"kmemleak: \d+ new suspected memory leaks",
+    r"Call [Tt]race:",
 ]
 SPLAT = re.compile("|".join(f"(?:{p})" for p in SPLATS))
 
@@ -46,7 +50,7 @@ SPLAT = re.compile("|".join(f"(?:{p})" for p in SPLATS))
 def splats(lines):
     """Yield the kernel console lines that report a splat."""
     for line in lines:
-        m = STAMP.match(line)
+        m = STAMP.match(line) or GLUED.search(line)
         if m and SPLAT.search(m.group(1)):
             yield line.rstrip("\n")
 

@@ -16,6 +16,15 @@ def found(text: str) -> list[str]:
 
 
 class Triage(unittest.TestCase):
+    def test_arm64_call_trace_glued_and_kmemleak(self):
+        self.assertEqual(len(found("[   3.000000] Call trace:\n")), 1)
+        self.assertEqual(len(found("  perf: 1,234,,ticks[   12.345678] BUG: KASAN: "
+                                   "slab-use-after-free in x+0x1/0x2\n")), 1)
+        self.assertEqual(len(found("[  100.000000] kmemleak: 2 new suspected memory leaks "
+                                   "(see /sys/kernel/debug/kmemleak)\n")), 1)
+        # user output with a bracket but no kernel stamp stays quiet
+        self.assertEqual(found("test [1.5] WARNING: user text\n"), [])
+
     def test_clean_boot_has_no_splat(self):
         self.assertEqual(found("[    0.000000] Linux version 6.12.57\n"
                                "[    1.234567] test_perf_pmu test_perf_pmu.0: registered\n"), [])
