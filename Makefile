@@ -53,10 +53,9 @@ build-arm64: tree
 	scripts/build.sh arm64-after
 	scripts/build.sh arm64-before
 
+# The after kernel is built first; its tries run while the before kernel builds.
 demo: deps-demo tree
-	scripts/build.sh demo-after
-	scripts/build.sh demo-before
-	scripts/demo.py --tries $(TRIES) --seed $(SEED)
+	scripts/demo.py --build --tries $(TRIES) --seed $(SEED)
 
 test: deps tree
 	scripts/test.sh

@@ -27,7 +27,10 @@ if [ ! -f "$tarball" ]; then
 	mkdir -p "$cache"
 	tmp=$(mktemp -d "$cache/dl.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
-	chmod 755 "$tmp"	# apt's _apt user downloads into it
+	# apt's _apt user downloads into it (else apt warns, as root, that
+	# it downloads unsandboxed)
+	chmod 755 "$tmp"
+	! id _apt > /dev/null 2>&1 || [ "$(id -u)" != 0 ] || chown _apt "$tmp"
 	echo "fetch: downloading $PACKAGE=$version" >&2
 	(cd "$tmp" && apt-get download -q "$PACKAGE=$version" >&2) || {
 		echo "fetch: $PACKAGE $version is not offered by the archive; it has:" >&2

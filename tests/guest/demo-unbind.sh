@@ -35,7 +35,19 @@ for try in $(seq "$first" "$last"); do
 	unbind_dev 0
 	sleep_ms "$kill_ms"
 	kill -INT $pid 2>/dev/null
-	for i in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	# Wait for perf to exit; a kernel report ends the try at once (on the
+	# base, perf often never exits after the use-after-free).
+	for i in $(seq 100); do
+		kill -0 $pid 2>/dev/null || break
+		[ $((i % 10)) != 0 ] || [ -z "$(kernel_splats)" ] || break
+		sleep 0.1
+	done
+	s=$(kernel_splats)
+	if [ -n "$s" ]; then
+		sed 's/^/  perf: /' /tmp/perf.out | head -20
+		echo "try $try splat" >> $res
+		exit 0
+	fi
 	if kill -0 $pid 2>/dev/null; then
 		kill -KILL $pid
 		sleep 2
