@@ -16,6 +16,22 @@
  * Every thread draws from its own generator seeded with SEED and its index,
  * so a run's choices are reproducible from its seed (timing is not). The
  * tally goes to stdout as "TALLY <name> <count>" lines.
+ *
+ * A run fails (exit 1, "FAIL: ..." lines) if a bind failed, if a revoked
+ * event broke the revoked contract (checked on the first REVOKE_SAMPLE
+ * revoked fds: two reads 20 ms apart return the same frozen count with
+ * running <= enabled, poll() reports POLLHUP | POLLERR, ioctls, a new
+ * mmap() and fcntl(O_ASYNC) fail with ENODEV; each breach prints a
+ * "VIOLATION" line), or if the run was vacuous: fewer unbinds, binds, events
+ * created or events found revoked than a minimum scaled to SECONDS.
+ *
+ * Also used by tests/guest/faultinject.sh:
+ *   pmu-stress faults LOOPS [open|inherit]   event creation / inherit at
+ *                                            fork with allocations failing
+ *   pmu-stress hold N TIMEOUT READY_FILE     open events of every kind on
+ *                                            test_pmu_N, create READY_FILE,
+ *                                            wait (up to TIMEOUT s) until all
+ *                                            are revoked, check the contract
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,8 +55,11 @@
 #define DRV	"/sys/bus/platform/drivers/test_perf_pmu"
 #define EVS	"/sys/bus/event_source/devices"
 #define NOPENERS 3
+/* Revoked fds whose contract is checked in full (the first ones found). */
+#define REVOKE_SAMPLE 50
 
-static atomic_long t_unbind, t_bind_fail, t_created, t_open_fail, t_revoked,
+static atomic_long t_unbind, t_bind, t_bind_fail, t_revoke_checked,
+	t_violations, t_revoke_sampled, t_created, t_open_fail, t_revoked,
 	t_closed, t_reads, t_polls, t_ioctls, t_mmaps, t_forks, t_hotplug,
 	t_migrations, t_cgroup_events, t_inherit_events, t_groups;
 static atomic_int stop;
@@ -91,6 +110,73 @@ static int pmu_type(int n)
 	return atoi(buf);
 }
 
+/*
+ * The contract of a revoked event (see the kselftest pmu_unregister.c):
+ * read() returns the frozen count, twice the same across a short sleep,
+ * with running <= enabled; poll() reports POLLHUP | POLLERR; ioctls, a new
+ * mmap() and fcntl(O_ASYNC) fail with ENODEV. Returns the number of
+ * breaches, each printed. The read formats used here put enabled and
+ * running in words 1 and 2 (value or nr first).
+ */
+static int check_revoked(int fd, const char *what)
+{
+	unsigned long long a[64], b[64], id;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t la, lb;
+	int bad = 0, r;
+	void *p;
+
+#define BAD(...) do { printf("VIOLATION: %s fd %d: ", what, fd); \
+		      printf(__VA_ARGS__); printf("\n"); fflush(stdout); bad++; } while (0)
+	la = read(fd, a, sizeof(a));
+	sleep_us(20000);
+	lb = read(fd, b, sizeof(b));
+	if (la < 24 || lb != la)
+		BAD("read returned %zd then %zd (errno %d)", la, lb, errno);
+	else if (memcmp(a, b, la))
+		BAD("count not frozen: %llu/%llu/%llu then %llu/%llu/%llu",
+		    a[0], a[1], a[2], b[0], b[1], b[2]);
+	else if (a[2] > a[1])
+		BAD("running %llu > enabled %llu", a[2], a[1]);
+	r = poll(&pfd, 1, 0);
+	if (r != 1 || (pfd.revents & (POLLHUP | POLLERR)) != (POLLHUP | POLLERR))
+		BAD("poll returned %d, revents %#x", r, pfd.revents);
+	errno = 0;
+	if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != -1 || errno != ENODEV)
+		BAD("IOC_ENABLE: errno %d", errno);
+	errno = 0;
+	if (ioctl(fd, PERF_EVENT_IOC_DISABLE, 0) != -1 || errno != ENODEV)
+		BAD("IOC_DISABLE: errno %d", errno);
+	errno = 0;
+	if (ioctl(fd, PERF_EVENT_IOC_RESET, 0) != -1 || errno != ENODEV)
+		BAD("IOC_RESET: errno %d", errno);
+	errno = 0;
+	if (ioctl(fd, PERF_EVENT_IOC_ID, &id) != -1 || errno != ENODEV)
+		BAD("IOC_ID: errno %d", errno);
+	errno = 0;
+	p = mmap(NULL, 2 * getpagesize(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p != MAP_FAILED) {
+		munmap(p, 2 * getpagesize());
+		BAD("new mmap succeeded");
+	} else if (errno != ENODEV) {
+		BAD("mmap: errno %d", errno);
+	}
+	errno = 0;
+	if (fcntl(fd, F_SETFL, O_ASYNC) != -1 || errno != ENODEV)
+		BAD("fcntl(O_ASYNC): errno %d", errno);
+#undef BAD
+	return bad;
+}
+
+/* Called when fd was found revoked: check the first REVOKE_SAMPLE in full. */
+static void sample_revoked(int fd, const char *what)
+{
+	if (atomic_fetch_add(&t_revoke_sampled, 1) >= REVOKE_SAMPLE)
+		return;
+	t_violations += check_revoked(fd, what);
+	t_revoke_checked++;
+}
+
 static int peo(struct perf_event_attr *a, pid_t pid, int cpu, int group, unsigned long flags)
 {
 	return syscall(__NR_perf_event_open, a, pid, cpu, group, flags);
@@ -118,7 +204,7 @@ static void *binder(void *arg)
 {
 	unsigned int s = seed ^ 0xb1d;
 	char name[32];
-	int n;
+	int n, ret;
 
 	(void)arg;
 	/* For bisecting a failure: PMU_STRESS_NO_UNBIND=1 keeps both bound. */
@@ -132,8 +218,11 @@ static void *binder(void *arg)
 			sleep_us(rnd(&s, 20000));
 		}
 		/* A failed bind is a failed registration: it must not happen. */
-		if (writestr(DRV "/bind", name) == -ENOMEM || !pmu_bound(n))
+		ret = writestr(DRV "/bind", name);
+		if (ret == -ENOMEM || !pmu_bound(n))
 			t_bind_fail++;
+		else if (!ret)
+			t_bind++;
 		sleep_us(rnd(&s, 50000));
 	}
 	/* Leave both bound. */
@@ -233,8 +322,10 @@ static void *forker(void *arg)
 		for (i = 0; i < n; i++) {
 			unsigned long long id;
 
-			if (ioctl(fds[i], PERF_EVENT_IOC_ID, &id) && errno == ENODEV)
+			if (ioctl(fds[i], PERF_EVENT_IOC_ID, &id) && errno == ENODEV) {
 				t_revoked++;
+				sample_revoked(fds[i], "forker inherited event");
+			}
 			close(fds[i]);
 			t_closed++;
 		}
@@ -288,7 +379,7 @@ static void *opener(void *arg)
 	unsigned int s = seed * 31 + (unsigned int)(long)arg;
 	struct perf_event_attr a;
 	struct ev ev[8];
-	int n, i, k, t0, t1, cpu, cgfd = -1;
+	int n, i, k, kind, t0, t1, cpu, cgfd = -1;
 	pid_t child;
 	char p[256];
 
@@ -298,7 +389,7 @@ static void *opener(void *arg)
 		t0 = pmu_type(0);
 		t1 = pmu_type(1);
 		cpu = rnd(&s, ncpus);
-		k = rnd(&s, 7);
+		kind = k = rnd(&s, 7);
 		memset(ev, 0, sizeof(ev));
 		switch (k) {
 		case 0:	/* per-task counting on test_pmu_0 */
@@ -395,8 +486,11 @@ static void *opener(void *arg)
 
 			if (ev[i].fd < 0)
 				continue;
-			if (ioctl(ev[i].fd, PERF_EVENT_IOC_ID, &id) && errno == ENODEV)
+			if (ioctl(ev[i].fd, PERF_EVENT_IOC_ID, &id) && errno == ENODEV) {
 				t_revoked++;
+				snprintf(p, sizeof(p), "opener kind %d event %d", kind, i);
+				sample_revoked(ev[i].fd, p);
+			}
 			if (ev[i].ring)
 				munmap(ev[i].ring, ev[i].ring_len);
 			close(ev[i].fd);
@@ -407,20 +501,28 @@ static void *opener(void *arg)
 }
 
 /*
- * "faults LOOPS": every kind of event user once per loop, in a child whose
- * allocations fail at random (the caller sets the probability; the child
- * sets make-it-fail). Only clean failures are allowed; the kernel side is
+ * "faults LOOPS [open|inherit]", in a child whose allocations fail at
+ * random (the caller sets the probability; the child sets make-it-fail):
+ *   open     every kind of event creation once per loop (per-task, per-CPU,
+ *            sampling with a ring buffer, a group with a software leader,
+ *            inherited), then read and close;
+ *   inherit  events of test_pmu_0 (counting, sampling, a group) and a
+ *            software one, opened with inherit before the faults start,
+ *            then five vfork()s per loop: the faults hit copying them into
+ *            the child.
+ * Without a mode, both. Only clean failures are allowed; the kernel side is
  * checked by KASAN, kmemleak and the console. The counts come back through
  * shared memory: the child could not even open a file to report them.
  */
 enum { FR_OK, FR_FAILED, FR_FORKS, FR_FORK_FAILED, FR_NR };
+enum { FM_OPEN = 1, FM_INHERIT = 2 };
 
-static int faults_child(int loops, long *res)
+static int faults_child(int loops, long *res, int mode)
 {
 	long ok = 0, failed = 0, forks = 0, fork_failed = 0;
 	unsigned long long buf[16];
 	struct perf_event_attr a;
-	int i, k, fd, sib, t0, t1;
+	int i, j, k, fd, sib, t0, t1, inh[5], ninh = 0;
 	void *ring;
 	pid_t pid;
 
@@ -432,13 +534,38 @@ static int faults_child(int loops, long *res)
 	 * help). For the same reason children come from vfork(): after a
 	 * fork() the next write to the stack is a copy-on-write fault.
 	 */
-	if (mlockall(MCL_CURRENT | MCL_FUTURE) ||
-	    writestr("/proc/self/make-it-fail", "1"))
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		return 1;
+	if (mode & FM_INHERIT) {
+		/* Opened before the faults: the faults are for the fork. */
+		t0 = pmu_type(0);
+		for (k = 0; k < 5; k++) {
+			if (k < 2)
+				attr_init(&a, t0, k);
+			else if (k == 2)
+				attr_init(&a, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK);
+			else
+				attr_init(&a, t0, 0);
+			if (k == 3) {
+				a.sample_period = 10000;
+				a.sample_type = PERF_SAMPLE_IP;
+			}
+			a.inherit = 1;
+			/* k == 4: a sibling of the first, same group */
+			inh[ninh] = peo(&a, 0, -1, k == 4 ? inh[0] : -1, 0);
+			if (inh[ninh] < 0) {
+				fprintf(stderr, "faults: inherited event %d: %m\n", k);
+				return 1;
+			}
+			ninh++;
+		}
+	}
+	if (writestr("/proc/self/make-it-fail", "1"))
 		return 1;
 	for (i = 0; i < loops; i++) {
 		t0 = pmu_type(0);
 		t1 = pmu_type(1);
-		for (k = 0; k < 5; k++) {
+		for (k = 0; k < 5 && (mode & FM_OPEN); k++) {
 			sib = -1;
 			switch (k) {
 			case 0:
@@ -480,21 +607,26 @@ static int faults_child(int loops, long *res)
 				if (ring != MAP_FAILED)
 					munmap(ring, 2 * getpagesize());
 			}
-			if (k == 4) {
-				pid = vfork();
-				if (!pid)
-					_exit(0);
-				if (pid > 0) {
-					waitpid(pid, NULL, 0);
-					forks++;
-				} else {
-					fork_failed++;
-				}
-			}
 			if (sib >= 0)
 				close(sib);
 			close(fd);
 		}
+		for (j = 0; j < 5 && (mode & FM_INHERIT); j++) {
+			pid = vfork();
+			if (!pid)
+				_exit(0);
+			if (pid > 0) {
+				waitpid(pid, NULL, 0);
+				forks++;
+			} else {
+				fork_failed++;
+			}
+		}
+	}
+	for (i = 0; i < ninh; i++) {
+		if (read(inh[i], buf, sizeof(buf)) < 0)
+			failed++;
+		close(inh[i]);
 	}
 	res[FR_OK] = ok;
 	res[FR_FAILED] = failed;
@@ -503,21 +635,28 @@ static int faults_child(int loops, long *res)
 	return 0;
 }
 
-static int faults(int loops)
+static int faults(int loops, const char *how)
 {
 	long *res = mmap(NULL, FR_NR * sizeof(long), PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	int status;
+	int status, mode = FM_OPEN | FM_INHERIT;
 	pid_t pid;
 
+	if (how && !strcmp(how, "open"))
+		mode = FM_OPEN;
+	else if (how && !strcmp(how, "inherit"))
+		mode = FM_INHERIT;
+	else if (how)
+		return 2;
 	if (res == MAP_FAILED)
 		return 1;
 	memset(res, 0, FR_NR * sizeof(long));
+	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
 		return 1;
 	if (!pid)
-		_exit(faults_child(loops, res));
+		_exit(faults_child(loops, res, mode));
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return 1;
 	printf("TALLY fault_open_ok %ld\nTALLY fault_open_failed %ld\n"
@@ -526,13 +665,117 @@ static int faults(int loops)
 	return WEXITSTATUS(status);
 }
 
+/*
+ * "hold N TIMEOUT READY_FILE": open events of every kind test_pmu_N takes,
+ * create READY_FILE, then wait until every one of them reports POLLHUP |
+ * POLLERR (someone unbinds test_perf_pmu.N) and check the revoked contract
+ * on each. Fails if an event is not revoked within TIMEOUT seconds or
+ * breaks the contract.
+ */
+static int hold(int n, int timeout, const char *ready)
+{
+	struct pollfd pfd[16];
+	struct perf_event_attr a;
+	int fd[16], nfd = 0, t = pmu_type(n), i, revoked = 0, bad = 0;
+	long waited;
+	void *ring = NULL;
+	size_t ring_len = 2 * getpagesize();
+	char what[64];
+
+	if (t < 0) {
+		printf("FAIL: hold: test_pmu_%d is not registered\n", n);
+		return 1;
+	}
+#define OPEN(pid, cpu, group) do { \
+		fd[nfd] = peo(&a, pid, cpu, group, PERF_FLAG_FD_CLOEXEC); \
+		if (fd[nfd] < 0) { \
+			printf("FAIL: hold: event %d on test_pmu_%d: %m\n", nfd, n); \
+			return 1; \
+		} \
+		nfd++; \
+	} while (0)
+	if (n == 0) {
+		attr_init(&a, t, 0);		/* per-task counting (on us) */
+		OPEN(0, -1, -1);
+		attr_init(&a, t, 1);		/* per-CPU counting */
+		OPEN(-1, 0, -1);
+		attr_init(&a, t, 0);		/* inherited */
+		a.inherit = 1;
+		OPEN(0, -1, -1);
+		attr_init(&a, t, 0);		/* per-CPU sampling, ring buffer */
+		a.sample_period = 10000;
+		a.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID;
+		a.wakeup_events = 1;
+		OPEN(-1, 0, -1);
+		ring = mmap(NULL, ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd[nfd - 1], 0);
+		if (ring == MAP_FAILED) {
+			printf("FAIL: hold: mmap: %m\n");
+			return 1;
+		}
+		attr_init(&a, t, 0);		/* group, software sibling */
+		a.read_format |= PERF_FORMAT_GROUP;
+		OPEN(0, -1, -1);
+		i = fd[nfd - 1];
+		attr_init(&a, t, 1);
+		OPEN(0, -1, i);
+		attr_init(&a, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK);
+		OPEN(0, -1, i);
+	} else {
+		attr_init(&a, t, 0);		/* system-wide counting */
+		OPEN(-1, 0, -1);
+		attr_init(&a, t, 1);
+		a.read_format |= PERF_FORMAT_GROUP;
+		OPEN(-1, 0, -1);
+		i = fd[nfd - 1];
+		attr_init(&a, t, 0);
+		OPEN(-1, 0, i);
+	}
+#undef OPEN
+	i = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (i < 0) {
+		printf("FAIL: hold: %s: %m\n", ready);
+		return 1;
+	}
+	close(i);
+	/*
+	 * Counting events without a ring buffer always report POLLHUP;
+	 * POLLERR with it is what a revoked event reports.
+	 */
+	for (waited = 0; waited <= timeout * 1000L; waited += 50) {
+		for (i = 0; i < nfd; i++)
+			pfd[i] = (struct pollfd){ .fd = fd[i], .events = POLLIN };
+		poll(pfd, nfd, 0);
+		for (revoked = i = 0; i < nfd; i++)
+			revoked += (pfd[i].revents & (POLLHUP | POLLERR)) == (POLLHUP | POLLERR);
+		if (revoked == nfd)
+			break;
+		sleep_us(50000);
+	}
+	for (i = 0; i < nfd; i++) {
+		snprintf(what, sizeof(what), "held event %d of test_pmu_%d", i, n);
+		bad += check_revoked(fd[i], what);
+	}
+	if (ring)
+		munmap(ring, ring_len);
+	for (i = 0; i < nfd; i++)
+		close(fd[i]);
+	printf("TALLY revoke_events_open %d\nTALLY revoke_events_revoked %d\n"
+	       "TALLY revoke_contract_violations %d\n", nfd, revoked, bad);
+	if (revoked != nfd)
+		printf("FAIL: hold: %d of %d events on test_pmu_%d revoked after %d s\n",
+		       revoked, nfd, n, timeout);
+	return revoked == nfd && !bad ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	pthread_t th[NOPENERS + 4];
-	int secs, i, nth = 0;
+	int secs, i, nth = 0, bad = 0;
 
-	if (argc == 3 && !strcmp(argv[1], "faults"))
-		return faults(atoi(argv[2]));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "faults"))
+		return faults(atoi(argv[2]), argc == 4 ? argv[3] : NULL);
+	if (argc == 5 && !strcmp(argv[1], "hold"))
+		return hold(atoi(argv[2]), atoi(argv[3]), argv[4]);
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s SECONDS SEED [CGROUP_DIR]\n", argv[0]);
 		return 2;
@@ -560,5 +803,37 @@ int main(int argc, char **argv)
 	T(unbind); T(bind_fail); T(created); T(open_fail); T(revoked); T(closed);
 	T(reads); T(polls); T(ioctls); T(mmaps); T(forks); T(hotplug);
 	T(migrations); T(cgroup_events); T(inherit_events); T(groups);
-	return t_bind_fail ? 1 : 0;
+	T(bind); T(revoke_checked); T(violations);
+#undef T
+	/*
+	 * Not a vacuous run: minimums far below what a working kernel does
+	 * (under TCG, KASAN or KCSAN), scaled to the duration.
+	 */
+#define NEED(x, min) do { \
+		if (t_##x < (min)) { \
+			printf("FAIL: %s %ld, expected at least %ld in %d s\n", \
+			       #x, (long)t_##x, (long)(min), secs); \
+			bad = 1; \
+		} \
+	} while (0)
+	NEED(created, 10L + secs);
+	if (getenv("PMU_STRESS_NO_UNBIND")) {
+		printf("pmu-stress: PMU_STRESS_NO_UNBIND: unbinds and revocations not required\n");
+	} else {
+		NEED(unbind, 1L + secs / 20);
+		NEED(bind, 1L + secs / 20);
+		NEED(revoked, 1L + secs / 60);
+		NEED(revoke_checked, 1L);
+	}
+#undef NEED
+	if (t_bind_fail) {
+		printf("FAIL: %ld binds failed\n", (long)t_bind_fail);
+		bad = 1;
+	}
+	if (t_violations) {
+		printf("FAIL: %ld breaches of the revoked contract in %ld revoked fds checked\n",
+		       (long)t_violations, (long)t_revoke_checked);
+		bad = 1;
+	}
+	return bad;
 }
