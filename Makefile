@@ -1,6 +1,6 @@
 # pmu-revoke workbench.  See README.md.
 SHELL := /bin/bash
-TRIES ?= 6
+TRIES ?= 4
 SEED ?= 1
 PAIRS ?= 5
 CLOCK ?= icount,wall
@@ -53,7 +53,7 @@ build-arm64: tree
 	scripts/build.sh arm64-after
 	scripts/build.sh arm64-before
 
-# The after kernel is built first; its tries run while the before kernel builds.
+# The before kernel is built first; its tries run while the after kernel builds.
 demo: deps-demo tree
 	scripts/demo.py --build --tries $(TRIES) --seed $(SEED)
 

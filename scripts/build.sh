@@ -130,6 +130,9 @@ if [ -n "${PMU_TARGETS:-}" ]; then
 fi
 image=bzImage; [ "$arch" = x86_64 ] || image="Image Image.gz"	# kunit.py boots Image.gz
 "$top/scripts/build-progress" "$variant" "$out" -- "${mk[@]}" $image modules "$@"
-# A module tree for modprobe -d in the guest (i915 and its dependencies).
-rm -rf "$out/modroot"
-"${mk[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install > /dev/null
+# A module tree for modprobe -d in the guest (i915 and its dependencies);
+# the other suites insmod the test PMU from the build directory.
+if [ "$name" = i915 ]; then
+	rm -rf "$out/modroot"
+	"${mk[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install > /dev/null
+fi
