@@ -70,7 +70,7 @@ suite build-arm64-before - scripts/build.sh arm64-before
 # Series hygiene (make check): checkpatch, MAINTAINERS, kernel-doc, no new
 # W=1/sparse warnings, every patch builds.
 suite check-series-hygiene - scripts/check.sh checkpatch maintainers kernel-doc
-suite check-warnings-w1-sparse build-after,build-before scripts/warnings.sh
+suite check-warnings-w1-sparse build-after,build-before,build-i915 scripts/warnings.sh
 suite check-bisect-x86_64-arm64 build-after,build-arm64-after scripts/check.sh bisect
 
 # The VM runner's own contract (exit status, splat in any boot, timeout,
