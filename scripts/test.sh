@@ -83,8 +83,9 @@ suite kunit-perf-pmu-unregister build-after tests/kunit/run.sh x86_64
 suite kunit-arm64-perf-pmu-unregister build-arm64-after tests/kunit/run.sh arm64
 
 # Guest suites.
-suite build-selftests - make -s -C linux/tools/testing/selftests/perf_events \
-	OUTPUT="$top/build/selftests"
+# lib.mk does not create OUTPUT itself (a clean clone has no build/selftests).
+suite build-selftests - bash -c 'mkdir -p "$1" &&
+	make -s -C linux/tools/testing/selftests/perf_events OUTPUT="$1"' - "$top/build/selftests"
 suite guest-selftest-pmu-unregister build-after,build-selftests \
 	scripts/vm --out out/test/selftest --timeout 900 \
 	--env "export LOOPS=$LOOPS SEED=$SEED" -- tests/guest/selftest-pmu-unregister.sh
