@@ -1,7 +1,7 @@
 #!/bin/bash
 # Configure and build one test kernel out of tree (O=build/<dir>) with ccache.
 #   after:    the whole series (linux/ as it is now)            -> build/after
-#   before:   the pristine base plus the first patch (test PMU) -> build/before
+#   before:   the base plus the patches up to the test PMU driver -> build/before
 #   patch-N:  the tree at patch N of the series (bisect checks) -> build/bisect
 #   i915:     after plus DRM and i915 with its mock selftests (configs/i915.config,
 #             configs/late.config), for the i915 suite        -> build/i915
@@ -73,7 +73,12 @@ kcsan)		name=kcsan ;;	# the after tree, configs/kcsan.config
 i915)		name=i915 ;;	# the after tree, + configs/i915.config
 bench-after|demo-after)	name=$kv ;;
 bench-notrack)	name=bench-notrack; rev=HEAD; ablate=$top/tests/bench/ablate-tracking.patch ;;
-before|bench-before|demo-before) name=$kv; rev=$(echo "$patches" | head -1); rev=${rev:-base} ;;
+# The base with the patches up to the one that adds the test PMU: the
+# stable fixes the series starts with and the driver, none of the core.
+before|bench-before|demo-before) name=$kv
+		[ -n "$PMU_BUILD_NS" ] || rev=$(git -C "$top/linux" log --diff-filter=A \
+			--format=%H base..HEAD -- lib/test_perf_pmu.c)
+		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || { echo "build: no patch adds lib/test_perf_pmu.c" >&2; exit 1; } ;;
 patch-[0-9]*)	name=bisect; rev=$(echo "$patches" | sed -n "${kv#patch-}p")
 		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || usage ;;
 *)		usage ;;

@@ -107,6 +107,10 @@ suite regression-base-vs-series build-after,build-before,build-selftests scripts
 suite guest-after-perf-record-inherit build-after scripts/vm --out out/test/perf-tool \
 	--timeout $((120 + 30 * PERF_TRIES)) -- \
 	tests/guest/perf-tool.sh "$PERF_TRIES" "$SEED"
+# perf record -s: a child's exit writes its PERF_RECORD_READ (patch 1; the
+# base writes none).
+suite guest-after-inherit-stat-read build-after scripts/vm --out out/test/inherit-stat \
+	--timeout 240 -- tests/guest/inherit-stat-read.sh
 
 # arm64 (qemu-system-aarch64, TCG): the real arm_cspmu driver on three fake
 # CoreSight PMUs; backends come and go, sysfs unbind/bind, with events open.
