@@ -3,6 +3,7 @@
 #   after:    the whole series (linux/ as it is now)            -> build/after
 #   before:   the base plus the patches up to the test PMU driver -> build/before
 #   patch-N:  the tree at patch N of the series (bisect checks) -> build/bisect
+#   i915-patch-N: the same with the i915 configuration       -> build/bisect-i915
 #   i915:     after plus DRM and i915 with its mock selftests (configs/i915.config,
 #             configs/late.config), for the i915 suite        -> build/i915
 #   demo-after, demo-before: after and before with configs/demo.config
@@ -19,7 +20,7 @@
 # PMU_TARGETS="..." builds only those targets (no bzImage, no modules).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
-usage() { echo "usage: $0 [arm64-]after|before|patch-N|i915|demo-after|demo-before|kcsan|bench-after|bench-before|bench-notrack [targets]" >&2; exit 1; }
+usage() { echo "usage: $0 [arm64-]after|before|patch-N|i915|i915-patch-N|demo-after|demo-before|kcsan|bench-after|bench-before|bench-notrack [targets]" >&2; exit 1; }
 variant=$1; shift || usage
 arch=x86_64 prefix= kv=$variant
 case "$variant" in arm64-*) arch=arm64 prefix=arm64- kv=${variant#arm64-} ;; esac
@@ -81,10 +82,14 @@ before|bench-before|demo-before) name=$kv
 		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || { echo "build: no patch adds lib/test_perf_pmu.c" >&2; exit 1; } ;;
 patch-[0-9]*)	name=bisect; rev=$(echo "$patches" | sed -n "${kv#patch-}p")
 		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || usage ;;
+# The same export with the i915 configuration (make check's bisect compiles
+# the i915 objects of a patch here).
+i915-patch-[0-9]*) name=bisect-i915; rev=$(echo "$patches" | sed -n "${kv#i915-patch-}p")
+		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || usage ;;
 *)		usage ;;
 esac
 src=$top/linux
-[ -z "$rev" ] || [ -n "$PMU_BUILD_NS" ] || prepare_export "$rev" "$(echo "$name" | sed 's/^bench-\|^demo-//')" "$@"
+[ -z "$rev" ] || [ -n "$PMU_BUILD_NS" ] || prepare_export "$rev" "$(echo "$name" | sed 's/^bench-\|^demo-\|-i915$//')" "$@"
 src=${srcdir:-$src}
 out=$top/build/$prefix$name
 
@@ -101,7 +106,7 @@ mk=(make -s -C "$src" O="$out" ARCH=$arch CROSS_COMPILE=$cross CC="ccache $cc" H
 mkdir -p "$out"
 frags=("$top"/configs/base.config "$top"/configs/debug.config "$top"/configs/test.config)
 late=()
-[ "$name" != i915 ] || { frags+=("$top/configs/i915.config"); late=("$top/configs/late.config"); }
+[ "$name" != i915 ] && [ "$name" != bisect-i915 ] || { frags+=("$top/configs/i915.config"); late=("$top/configs/late.config"); }
 [ "$arch" = x86_64 ] || { frags=("$top/configs/$arch.config"); late=(); }
 [ "$name" != kcsan ] || { frags=("$top/configs/base.config" "$top/configs/kcsan.config"); late=(); }
 case "$name" in

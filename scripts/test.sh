@@ -71,7 +71,7 @@ suite build-arm64-before - scripts/build.sh arm64-before
 # W=1/sparse warnings, every patch builds.
 suite check-series-hygiene - scripts/check.sh checkpatch maintainers kernel-doc
 suite check-warnings-w1-sparse build-after,build-before,build-i915 scripts/warnings.sh
-suite check-bisect-x86_64-arm64 build-after,build-arm64-after scripts/check.sh bisect
+suite check-bisect-x86_64-arm64 build-after,build-i915,build-arm64-after scripts/check.sh bisect
 
 # The VM runner's own contract (exit status, splat in any boot, timeout,
 # a payload that did not run, a checkout under /tmp).
@@ -115,7 +115,7 @@ suite guest-after-inherit-stat-read build-after scripts/vm --out out/test/inheri
 # arm64 (qemu-system-aarch64, TCG): the real arm_cspmu driver on three fake
 # CoreSight PMUs; backends come and go, sysfs unbind/bind, with events open.
 suite guest-arm64-after-cspmu build-arm64-after tests/arm64/run.sh after "$CSPMU_LOOPS"
-# The base refuses those steps, and crashes when forced.
+# The base refuses those steps; forced (rmmod -f), it crashes at the next read.
 suite guest-arm64-before-cspmu build-arm64-before tests/arm64/run.sh before
 
 # A short "make stress" (4 vCPUs): unbind/bind, event users of every kind,

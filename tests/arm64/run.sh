@@ -81,7 +81,24 @@ want=("generic by default: no"
 for w in "${want[@]}"; do
 	grep -qF "BEFORE: $w" "$log" || { tail -40 "$log"; echo "FAIL: missing \"$w\""; exit 1; }
 done
-[ $splat = 1 ] || { tail -40 "$log"; echo "FAIL: the base kernel did not crash"; exit 1; }
-echo "base kernel: refused as expected, then after the forced unload:"
-head -5 "$out/splats.txt"
-echo "PASS: the base kernel refuses the steps or crashes"
+# The crash must be the one the sequence provokes: nothing before the read
+# of the event whose module was forced out, then a use-after-free (or a
+# fault) in perf's read path or in the driver's code.
+mark='BEFORE: rmmod -f: ok; reading the event'
+n=$(grep -nF "$mark" "$log" | head -1 | cut -d: -f1)
+[ -n "$n" ] || { tail -40 "$log"; echo "FAIL: the forced unload did not happen"; exit 1; }
+head -n "$((n - 1))" "$log" > "$out/console-before-read.log"
+tail -n "+$n" "$log" > "$out/console-after-read.log"
+if ! python3 "$top/scripts/triage.py" "$out/console-before-read.log" > "$out/splats-early.txt"; then
+	cat "$out/splats-early.txt"; echo "FAIL: a splat before the forced unload"; exit 1
+fi
+python3 "$top/scripts/triage.py" "$out/console-after-read.log" > "$out/splats-late.txt" && {
+	tail -40 "$log"; echo "FAIL: the base kernel did not crash"; exit 1; }
+first=$(head -1 "$out/splats-late.txt")
+grep -q 'BEFORE: survived read' "$log" && { echo "FAIL: the read returned"; exit 1; }
+if ! echo "$first" | grep -qE 'KASAN: [a-z-]*use-after-free in [_a-z0-9]*perf|KASAN: [a-z-]*use-after-free in arm_cspmu|Unable to handle kernel paging request'; then
+	echo "FAIL: not the expected crash: $first"; exit 1
+fi
+echo "base kernel: refused as expected, then after the forced unload, at the read:"
+head -3 "$out/splats-late.txt"
+echo "PASS: the base kernel refuses every step, and its only way out (rmmod -f) crashes at the next read"
