@@ -1,6 +1,10 @@
 #!/bin/bash
 # Guest: Debian's perf across an unbind of test_pmu_0, N seeded tries of
-#   record:  perf record -e test_pmu_0/ticks,period=1000/ on a busy workload
+#   record:  perf record -e test_pmu_0/ticks,period=1000/ on a workload that
+#            would run for 120 s: perf must notice the revocation by itself
+#            (its fds report POLLHUP|POLLERR, it drops them and stops when
+#            none is left, killing its workload) within 20 s, and
+#            "perf report" must read the data file
 #   inherit: perf stat -e test_pmu_0/ticks/ on a forking workload
 # perf must finish on its own (bounded), report what it got before the
 # unbind (samples, a count), and the kernel must stay splat-free.
@@ -67,6 +71,7 @@ across_unbind() {
 }
 
 spin='timeout 1.5 sh -c "while :; do :; done"'
+long='timeout 120 sh -c "while :; do :; done"'
 load_test_pmu || exit 1
 for try in $(seq "$tries"); do
 	RANDOM=$((seed * 1000 + try))
@@ -74,11 +79,15 @@ for try in $(seq "$tries"); do
 	bad=0
 
 	across_unbind record /tmp/r.out "$delay" \
-		perf record -q -o /tmp/r.data -e test_pmu_0/ticks,period=1000/ -- sh -c "$spin" ||
-		{ fail=1; break; }
+		perf record -q -o /tmp/r.data -e test_pmu_0/ticks,period=1000/ -- sh -c "$long" ||
+		{ echo "try $try record: perf did not stop by itself after the unbind"; fail=1; break; }
 	n=$(perf script -i /tmp/r.data 2>/dev/null | grep -c 'test_pmu_0/ticks')
 	if [ "$n" -lt 1 ]; then
 		echo "try $try record: no samples before the unbind"; cat /tmp/r.out; bad=1
+	fi
+	if ! perf report -i /tmp/r.data --stdio > /tmp/rep.out 2>&1 ||
+	   ! grep -q 'test_pmu_0/ticks' /tmp/rep.out; then
+		echo "try $try record: perf report cannot read the data file:"; tail -5 /tmp/rep.out; bad=1
 	fi
 
 	across_unbind inherit /tmp/s.out "$delay" \

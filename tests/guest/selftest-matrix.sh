@@ -25,4 +25,11 @@ for t in $("$bin" -l 2>&1 | awk '/^#|^---/ {next} NF {print $NF}'); do
 	s=$(python3 "$top/scripts/triage.py" "$out/$t/console.log" | head -1 | sed 's/^\[[^]]*\] //')
 	printf '%-40s %-6s %s\n' "$t" "$r" "$s" | tee -a "$out/table"
 done
-[ "$outfile" = /dev/stdout ] || cp "$out/table" "$outfile"
+n=$(grep -c . "$out/table")
+{
+	echo "# pmu_unregister kselftest, each case in its own boot of the $variant kernel"
+	echo "# (tests/guest/selftest-matrix.sh $variant). With the series all $n pass in one boot, no"
+	echo "# splat, no skip (make test: guest-selftest-pmu-unregister)."
+	cat "$out/table"
+} > "$out/table.txt"
+[ "$outfile" = /dev/stdout ] || cp "$out/table.txt" "$outfile"
