@@ -23,6 +23,11 @@ expect 3 status --timeout 120 -- 'exit 3'
 expect 125 splat --timeout 120 -- \
 	'echo "WARNING: CPU: 0 PID: 1 at injected by the runner test" > /dev/kmsg; exit 0'
 grep -q "injected by the runner test" "$out/splat.log" || { echo "FAIL: splat line not printed"; fail=1; }
+# A splat the console does not show (logged at KERN_DEBUG, below the console
+# loglevel) is still found: the runner triages the guest's dmesg as well.
+expect 125 dmesg-only-splat --timeout 120 -- \
+	'echo "<7>WARNING: CPU: 0 PID: 1 at debug-level splat by the runner test" > /dev/kmsg; exit 0'
+grep -q "not on the console" "$out/dmesg-only-splat.log" || { echo "FAIL: dmesg backstop not used"; fail=1; }
 expect 124 timeout --timeout 45 -- 'sleep 1000'
 grep -q "console tail" "$out/timeout.log" || { echo "FAIL: no console tail on timeout"; fail=1; }
 # A payload that is not there did not run: never a result of any kind.
