@@ -7,7 +7,7 @@ CLOCK ?= icount,wall
 ABLATE ?= 1
 KERNELS ?= release
 
-.PHONY: all deps deps-demo tree export rebase build build-before build-after build-arm64 demo test check bench profile stress clean help
+.PHONY: all deps deps-demo tree export rebase build build-before build-after build-arm64 demo test check bench profile stress mutate clean help
 
 help:
 	@echo "make deps     install the Debian packages (make demo installs fewer)"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench    hot paths base vs series, cost of revocation (PAIRS=$(PAIRS) KERNELS=release|debug CLOCK=icount,wall ABLATE=1|0)"
 	@echo "make profile  instructions per function of perf_event_open()+close(), base vs series (BENCH, SYSCALLS)"
 	@echo "make stress   concurrent stress + trinity, fault injection + kmemleak; KCSAN=1 (DURATION, SEED)"
+	@echo "make mutate   mutation score of the fast suites: break the core on purpose (MUTANTS=..., ALL=1); not in make test"
 
 deps:
 	scripts/deps.sh all
@@ -87,6 +88,13 @@ check: deps tree build-after build-before build-arm64
 
 stress: deps tree
 	scripts/stress.sh
+
+# Each tests/mutants/*.patch on the series, built (build/mutant) and run
+# against KUnit, the kselftest and the perf tool scenario. MUTANTS="03 07"
+# selects; ALL=1 runs every suite on every mutant.
+MUTANTS ?=
+mutate: deps tree
+	MUTANTS="$(MUTANTS)" scripts/mutate.sh
 
 clean:
 	rm -rf build out

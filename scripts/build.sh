@@ -14,13 +14,16 @@
 #             (configs/bench.config), for make bench  -> build/bench-<name>
 #   bench-notrack: bench-after with tests/bench/ablate-tracking.patch (pmu::events
 #             tracking compiled out), for make bench's attribution -> build/bench-notrack
+#   mutant:   after with the patch PMU_MUTANT (a tests/mutants/*.patch; none:
+#             the series as it is) applied to an export of HEAD, for make mutate
+#                                                            -> build/mutant
 #   arm64-<any of the above>: the same tree for arm64 (configs/arm64.config,
 #             cross-compiled; QEMU virt with a DT)          -> build/arm64-<name>
 # Usage: scripts/build.sh [arm64-]after|before|patch-N [extra make targets]
 # PMU_TARGETS="..." builds only those targets (no bzImage, no modules).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
-usage() { echo "usage: $0 [arm64-]after|before|patch-N|i915|i915-patch-N|demo-after|demo-before|kcsan|bench-after|bench-before|bench-notrack [targets]" >&2; exit 1; }
+usage() { echo "usage: $0 [arm64-]after|before|patch-N|i915|i915-patch-N|demo-after|demo-before|kcsan|bench-after|bench-before|bench-notrack|mutant [targets]" >&2; exit 1; }
 variant=$1; shift || usage
 arch=x86_64 prefix= kv=$variant
 case "$variant" in arm64-*) arch=arm64 prefix=arm64- kv=${variant#arm64-} ;; esac
@@ -43,16 +46,27 @@ prepare_export() {	# prepare_export commit name [make targets]
 			--work-tree="$src" read-tree -u --reset "$rev"
 		echo "$rev" > "$src/.export-commit"
 	fi
-	if [ -n "$ablate" ]; then
-		# Once per commit and patch: restore the patched files, patch them.
+	if [ -n "$ablate" ] || [ "$name" = mutant ]; then
+		# Once per commit and patch: restore the files the previous patch
+		# changed and those this one changes, patch them. A mutant
+		# (possibly none) must apply exactly: no fuzz.
 		local want files
-		want="$rev $(sha256sum < "$ablate" | cut -c1-32)"
+		want="$rev ${ablate:+$(sha256sum < "$ablate" | cut -c1-32)}"
 		if [ "$(cat "$src/.ablate" 2>/dev/null)" != "$want" ]; then
-			files=$(sed -n 's|^+++ b/||p' "$ablate")
+			files=$( { cat "$src/.ablate-files" 2>/dev/null
+				[ -z "$ablate" ] || sed -n 's|^+++ b/||p' "$ablate"; } | sort -u)
 			# shellcheck disable=SC2086
-			GIT_INDEX_FILE=$src.index git --git-dir="$top/linux/.git" \
+			[ -z "$files" ] || GIT_INDEX_FILE=$src.index git --git-dir="$top/linux/.git" \
 				--work-tree="$src" checkout-index -f -- $files
-			patch -s -p1 -d "$src" < "$ablate"
+			rm -f "$src/.ablate" "$src/.ablate-files"
+			if [ -n "$ablate" ]; then
+				# All or nothing: a dry run first, no .rej/.orig files.
+				local p=(patch -s -p1 ${fuzz:+--fuzz=$fuzz} -d "$src")
+				"${p[@]}" --dry-run < "$ablate" > /dev/null 2>&1 ||
+					{ echo "build: $ablate does not apply to $rev" >&2; exit 3; }
+				sed -n 's|^+++ b/||p' "$ablate" > "$src/.ablate-files"
+				"${p[@]}" < "$ablate"
+			fi
 			echo "$want" > "$src/.ablate"
 		fi
 	fi
@@ -67,13 +81,16 @@ prepare_export() {	# prepare_export commit name [make targets]
 
 # In the namespace linux/ is the export (no .git): the name is enough.
 [ -n "$PMU_BUILD_NS" ] || patches=$(git -C "$top/linux" rev-list --reverse base..HEAD)
-rev= ablate=
+rev= ablate= fuzz=
 case "$kv" in
 after)		name=after ;;
 kcsan)		name=kcsan ;;	# the after tree, configs/kcsan.config
 i915)		name=i915 ;;	# the after tree, + configs/i915.config
 bench-after|demo-after)	name=$kv ;;
 bench-notrack)	name=bench-notrack; rev=HEAD; ablate=$top/tests/bench/ablate-tracking.patch ;;
+# make mutate: the series with one mutant of the core (scripts/mutate.sh).
+mutant)		name=mutant; rev=HEAD fuzz=0
+		ablate=${PMU_MUTANT:+$(realpath "$PMU_MUTANT")} ;;
 # The base with the patches up to the one that adds the test PMU: the
 # stable fixes the series starts with and the driver, none of the core.
 before|bench-before|demo-before) name=$kv

@@ -59,6 +59,8 @@ suite workbench-bench - python3 tests/workbench/test_bench.py
 suite workbench-insn-profile - python3 tests/workbench/test_insn_profile.py
 suite workbench-build-progress - python3 tests/workbench/test_build_progress.py
 suite workbench-export - tests/workbench/export-idempotent.sh
+# make mutate's mutants still apply to the series (a core change can break one).
+suite workbench-mutants-apply - tests/workbench/mutants-apply.sh
 suite workbench-results-fresh - tests/workbench/results-fresh.sh
 
 # Kernels (PMU_PROGRESS_EVERY: a progress line per minute in the logs).
