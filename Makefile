@@ -6,6 +6,7 @@ PAIRS ?= 5
 CLOCK ?= icount,wall
 ABLATE ?= 1
 KERNELS ?= release
+SCALE ?= 0
 
 .PHONY: all deps deps-demo tree export rebase build build-before build-after build-arm64 demo test check bench profile stress mutate clean help
 
@@ -20,6 +21,7 @@ help:
 	@echo "make check    series hygiene: checkpatch, MAINTAINERS, kernel-doc, W=1/sparse, bisect"
 	@echo "make test     every suite; ends with 'N passed, N failed'"
 	@echo "make bench    hot paths base vs series, cost of revocation (PAIRS=$(PAIRS) KERNELS=release|debug CLOCK=icount,wall ABLATE=1|0)"
+	@echo "              SCALE=1 adds the cost of unregistering at scale (vCPUs x other PMUs), SCALE=only runs just that"
 	@echo "make profile  instructions per function of perf_event_open()+close(), base vs series (BENCH, SYSCALLS)"
 	@echo "make stress   concurrent stress + trinity, fault injection + kmemleak; KCSAN=1 (DURATION, SEED)"
 	@echo "make mutate   mutation score of the fast suites: break the core on purpose (MUTANTS=..., ALL=1); not in make test"
@@ -61,7 +63,9 @@ demo: deps-demo tree
 test: deps tree
 	scripts/test.sh
 
+# SCALE=1: also the scale table (results/bench-scale.txt); SCALE=only: just it.
 bench: deps tree
+ifneq ($(SCALE),only)
 ifeq ($(KERNELS),release)
 	scripts/build.sh bench-after
 	scripts/build.sh bench-before
@@ -74,6 +78,11 @@ endif
 ifeq ($(KERNELS),release)
 	scripts/insn-profile --out out/insn-profile
 	cp out/insn-profile/report.txt results/insn-profile.txt
+endif
+endif
+ifneq ($(filter 1 only,$(SCALE)),)
+	scripts/build.sh bench-after
+	scripts/bench.py --scale
 endif
 
 BENCH ?= open_close

@@ -13,6 +13,18 @@ With --ablate the icount runs also boot build/bench-notrack, the series with
 pmu::events tracking compiled out (tests/bench/ablate-tracking.patch), to
 attribute the series' cost on event creation and free.
 
+With --scale it only measures the cost of unregistering at scale, on the
+icount clock and the after kernel (build/bench-after): one boot per
+(vCPUs, other PMUs) of --scale-cpus x --scale-others, the module loaded
+with extra_pmus=<other PMUs> (test_pmu_x*, each carrying 5 events: CPU
+events over all CPUs and per-task events of a sleeping task), times the
+unbind of test_pmu_0 with 0 and 1000 live events (per-task events of
+another sleeping task; the median of --scale-reps unbinds after a warm-up,
+tests/bench/pmu-bench.c scale). The fixed cost (N=0) must not grow with
+CPUs that hold nothing of the PMU nor with other PMUs and their events:
+max/min over the CPU counts, and other PMUs / none, at most SCALE_LIMIT.
+The table goes to results/bench-scale.txt.
+
 Two clocks (--clock, both by default):
   icount  QEMU -icount shift=0,sleep=off: one guest instruction is one
           nanosecond of guest time, so a rate is the inverse of the
@@ -35,6 +47,8 @@ import time
 TOP = pathlib.Path(__file__).resolve().parent.parent
 HOT_TARGET = {"ctxsw": 1.0, "read": 1.0, "open": 1.0, "fork": 3.0}  # percent
 STRUCTS = ["perf_event", "pmu", "perf_cpu_pmu_context", "perf_event_pmu_context"]
+SCALE_LIMIT = 1.05  # the fixed cost may grow by 5% at most
+SCALE_NS = (0, 1000)
 
 
 def run_guest(variant: str, i: int, clock: str, args) -> dict[str, float]:
@@ -55,6 +69,114 @@ def run_guest(variant: str, i: int, clock: str, args) -> dict[str, float]:
         name, value, _unit = line.split(" ", 2)
         res[name] = float(value)
     return res
+
+
+def scale_key(cpus: int, others: int, n: int) -> str:
+    """The name pmu-bench scale prints."""
+    return f"scale_cpus{cpus}_other{others}_n{n}"
+
+
+def run_scale_guest(cpus: int, others: int, args) -> dict[str, float]:
+    """One boot of bench-after on the icount clock: pmu-bench scale."""
+    out = TOP / "out" / "bench" / f"scale-cpus{cpus}-other{others}"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.txt").unlink(missing_ok=True)
+    ns = " ".join(str(n) for n in SCALE_NS)
+    env = (f"export VARIANT=bench-after BENCH_SCALE_OTHERS={others} "
+           f"BENCH_SCALE_REPS={args.scale_reps} BENCH_SCALE_N='{ns}'")
+    rc = subprocess.run([str(TOP / "scripts/vm"), "--variant", "bench-after", "--out", str(out),
+                         "--cpus", str(cpus), "--timeout", "900", "--env", env,
+                         "--icount", "0", str(TOP / "tests/guest/bench.sh")]).returncode
+    if rc != 0:
+        sys.exit(f"bench: scale run cpus={cpus} others={others} failed ({rc}), "
+                 f"see {out}/console.log")
+    res = {}
+    for line in (out / "bench.txt").read_text().splitlines():
+        name, value, _unit = line.split(" ", 2)
+        res[name] = float(value)
+    return res
+
+
+def scale_section(res, cpus_list, others_list, missed) -> list[str]:
+    """The scale table and its two verdicts from the runs res[(cpus, others)]
+    (pmu-bench scale's names and ns); appends missed claims to missed."""
+    cols = [(c, o) for c in cpus_list for o in others_list]
+
+    def val(c, o, n):
+        key = scale_key(c, o, n)
+        if key not in res[(c, o)]:
+            sys.exit(f"bench: scale run cpus={c} others={o} did not report {key}")
+        return res[(c, o)][key]
+
+    rows = [("vCPUs", *[str(c) for c, _ in cols]),
+            ("other PMUs", *[str(o) for _, o in cols])]
+    for n in SCALE_NS:
+        rows.append((f"N={n}", *[f"{val(c, o, n) / 1e3:.2f}" for c, o in cols]))
+    lo, hi = SCALE_NS[0], SCALE_NS[-1]
+    rows.append(("per event (ns)",
+                 *[f"{(val(c, o, hi) - val(c, o, lo)) / (hi - lo):.0f}" for c, o in cols]))
+    w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["perf_pmu_unregister() at scale: unbind of test_pmu_0 with N live events "
+             "(after kernel, icount clock; medians, us; per event = the difference "
+             f"between N={hi} and N={lo} over {hi - lo}):"]
+    lines += ["  " + "  ".join(f"{r[i]:<{w[i]}}" if i == 0 else f"{r[i]:>{w[i]}}"
+                               for i in range(len(r))) for r in rows]
+    lines.append("")
+
+    def verdict(ratio):
+        ok = ratio <= SCALE_LIMIT
+        return ok, f"(must be <= {SCALE_LIMIT:.2f}): " + ("met" if ok else "MISSED")
+
+    # Claim 1: the fixed cost does not grow with CPUs, whatever else is there.
+    per_others = {o: max(val(c, o, 0) for c in cpus_list) / min(val(c, o, 0) for c in cpus_list)
+                  for o in others_list}
+    x = max(per_others.values())
+    ok, text = verdict(x)
+    if not ok:
+        missed.append("scale_fixed_vs_cpus")
+    lines.append(f"fixed cost vs CPUs: max/min = {x:.3f} {text}; over "
+                 f"{', '.join(str(c) for c in cpus_list)} vCPUs with "
+                 + ", ".join(f"{o} other PMUs {r:.3f}" for o, r in per_others.items()))
+    # Claim 2: nor with other PMUs and their events, at any CPU count.
+    base, most = min(others_list), max(others_list)
+    per_cpus = {c: val(c, most, 0) / val(c, base, 0) for c in cpus_list}
+    y = max(per_cpus.values())
+    ok, text = verdict(y)
+    if not ok:
+        missed.append("scale_fixed_vs_pmus")
+    lines.append(f"fixed cost vs {most} other PMUs with events: ratio {y:.3f} {text}; "
+                 f"{most} / {base} other PMUs at "
+                 + ", ".join(f"{c} vCPUs {r:.3f}" for c, r in per_cpus.items()))
+    return lines
+
+
+def scale_main(args) -> int:
+    cpus_list = [int(x) for x in args.scale_cpus.split(",")]
+    others_list = [int(x) for x in args.scale_others.split(",")]
+    if len(cpus_list) < 2 or len(others_list) < 2:
+        sys.exit("bench: --scale needs at least two CPU counts and two other-PMU counts")
+    t0 = time.time()
+    jobs = [(c, o) for c in cpus_list for o in others_list]
+    res = {}
+    # icount: guest time does not depend on the host's load, two guests at once.
+    with concurrent.futures.ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as pool:
+        futures = [pool.submit(run_scale_guest, c, o, args) for c, o in jobs]
+        for job, fut in zip(jobs, futures):
+            res[job] = fut.result()
+            print(f"bench: scale cpus={job[0]} others={job[1]} done", file=sys.stderr)
+    missed: list[str] = []
+    lines = [f"make bench SCALE: {len(jobs)} boots of build/bench-after, QEMU TCG -icount "
+             f"(one guest instruction, on any vCPU, is one ns), other PMUs test_pmu_x* "
+             f"(extra_pmus=) with 5 events each, {args.scale_reps} unbinds per N "
+             "after a warm-up", ""]
+    lines += scale_section(res, cpus_list, others_list, missed)
+    lines += ["", f"bench took {time.time() - t0:.0f} s"
+              + (f"; targets missed: {', '.join(missed)}" if missed else "")]
+    text = "\n".join(lines) + "\n"
+    (TOP / "results").mkdir(exist_ok=True)
+    (TOP / "results" / "bench-scale.txt").write_text(text)
+    print(text, end="")
+    return 0
 
 
 def fit(points):
@@ -165,6 +287,13 @@ def main() -> int:
                    help="also run build/bench-notrack on the judged clock (release kernels)")
     p.add_argument("--clock", default="icount,wall",
                    help="icount, wall or both (icount,wall); targets are judged on icount")
+    p.add_argument("--scale", action="store_true",
+                   help="only the cost of unregistering at scale (bench-after, icount)")
+    p.add_argument("--scale-cpus", default="1,2,4", help="vCPU counts (--scale)")
+    p.add_argument("--scale-others", default="0,200",
+                   help="other test PMUs registered, at most 256 (--scale)")
+    p.add_argument("--scale-reps", type=int, default=5,
+                   help="unbinds per configuration and N, median (--scale)")
     args = p.parse_args()
     args.prefix = "bench-" if args.kernels == "release" else ""
     if args.ablate and args.kernels != "release":
@@ -174,6 +303,10 @@ def main() -> int:
     bench.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(["gcc", "-O2", "-Wall", "-o", str(bench),
                     str(TOP / "tests/bench/pmu-bench.c")], check=True)
+    if args.scale:
+        if args.kernels != "release":
+            sys.exit("bench: --scale runs on the release after kernel (--kernels release)")
+        return scale_main(args)
 
     t0 = time.time()
     lines = [f"make bench: {args.pairs} pairs (before, after alternately) per clock, "

@@ -9,6 +9,14 @@
  *                                only the named ones if names are given
  *   pmu-bench unregister <n>...  unbind test_pmu_0 with n live events, and
  *                                close n events, in ns (patched kernel only)
+ *   pmu-bench scale <others> <reps> <n>...
+ *                                the cost of unregistering at scale: with
+ *                                test_pmu_x0 .. test_pmu_x<others - 1>
+ *                                registered (test_perf_pmu extra_pmus=) and
+ *                                carrying events, unbind test_pmu_0 with n
+ *                                live events, reps times; prints the median
+ *                                as scale_cpus<C>_other<others>_n<n>
+ *                                (patched kernel only)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -307,6 +315,156 @@ static void bench_unregister(int n)
 	printf("close_n%d %.0f ns\n", n, close_ns);
 }
 
+/* Events each other PMU carries in scale mode. */
+#define SCALE_OTHER_EVENTS 5
+
+/*
+ * A child that opens events and sleeps until *stop is closed, so that their
+ * task context is neither the unbinding task's nor running: what the
+ * unbind costs is not mixed with the cost of switching that context.
+ * Pinned to CPU 0 like the parent: the other CPUs hold nothing of the
+ * events it opens on itself. open_fn returns only once they are open.
+ */
+static pid_t holder(void (*open_fn)(int), int arg, int *stop)
+{
+	int ready[2], go[2];
+	pid_t p;
+	char c;
+
+	if (pipe(ready) || pipe(go))
+		die("pipe");
+	fflush(stdout);
+	p = fork();
+	if (p < 0)
+		die("fork");
+	if (!p) {
+		close(ready[0]);
+		close(go[1]);
+		open_fn(arg);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		/* EOF when the parent closes its end: exit, closing the events. */
+		while (read(go[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	if (read(ready[0], &c, 1) != 1) {
+		errno = ECHILD;
+		die("holder");
+	}
+	close(ready[0]);
+	*stop = go[1];
+	return p;
+}
+
+static void holder_stop(pid_t p, int stop)
+{
+	int status;
+
+	close(stop);
+	if (waitpid(p, &status, 0) != p || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		errno = ECHILD;
+		die("holder exit");
+	}
+}
+
+/*
+ * Each other PMU carries SCALE_OTHER_EVENTS counting events: CPU events
+ * spread over all CPUs (every CPU context holds some of them) and per-task
+ * events on the holder (a task context with every other PMU in it).
+ */
+static void open_others(int others)
+{
+	int ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char name[64];
+
+	for (int i = 0; i < others; i++) {
+		int type;
+
+		snprintf(name, sizeof(name), "test_pmu_x%d", i);
+		type = pmu_type(name);
+		for (int k = 0; k < SCALE_OTHER_EVENTS; k++) {
+			struct perf_event_attr attr = {
+				.size = sizeof(attr),
+				.type = type,
+			};
+			int cpu = k % 2 ? -1 : (i + k) % ncpus;
+			int fd = syscall(__NR_perf_event_open, &attr, cpu < 0 ? 0 : -1,
+					 cpu, -1, PERF_FLAG_FD_CLOEXEC);
+
+			if (fd < 0)
+				die(name);
+		}
+	}
+}
+
+static void open_test_pmu0(int n)
+{
+	open_n(n);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The unbind of test_pmu_0 with n live events held by another task, reps
+ * times after one unmeasured warm-up; the median in ns.
+ */
+static double scale_unbind(int n, int reps)
+{
+	double *t = calloc(reps + 1, sizeof(*t)), med;
+
+	for (int r = 0; r <= reps; r++) {
+		int stop;
+		pid_t p;
+		double t0;
+
+		bind0();
+		test_type = pmu_type("test_pmu_0");
+		p = holder(open_test_pmu0, n, &stop);
+		t0 = now();
+		sysfs_write(DRV "/unbind", "test_perf_pmu.0");
+		t[r] = (now() - t0) * 1e9;
+		holder_stop(p, stop);
+	}
+	/* t[0] is the warm-up. */
+	qsort(t + 1, reps, sizeof(*t), cmp_double);
+	med = reps % 2 ? t[1 + reps / 2] : (t[reps / 2] + t[reps / 2 + 1]) / 2;
+	free(t);
+	return med;
+}
+
+static void bench_scale(int others, int reps, char **ns)
+{
+	int ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int stop = -1;
+	pid_t p = 0;
+
+	if (reps < 1) {
+		errno = EINVAL;
+		die("scale: reps");
+	}
+	/* The unbinding task has no perf context and stays on CPU 0. */
+	pin_cpu(0);
+	if (others)
+		p = holder(open_others, others, &stop);
+	for (; *ns; ns++) {
+		int n = atoi(*ns);
+
+		printf("scale_cpus%d_other%d_n%d %.0f ns\n", ncpus, others, n,
+		       scale_unbind(n, reps));
+	}
+	if (others)
+		holder_stop(p, stop);
+	bind0();
+}
+
 int main(int argc, char **argv)
 {
 	struct rlimit rl = { 65536, 65536 };
@@ -340,7 +498,12 @@ int main(int argc, char **argv)
 			bench_unregister(atoi(argv[i]));
 		return 0;
 	}
+	if (!strcmp(argv[1], "scale") && argc > 4) {
+		bench_scale(atoi(argv[2]), atoi(argv[3]), argv + 4);
+		return 0;
+	}
 usage:
-	fprintf(stderr, "usage: pmu-bench hot [seconds [name...]] | unregister n...\n");
+	fprintf(stderr, "usage: pmu-bench hot [seconds [name...]] | unregister n... | "
+		"scale others reps n...\n");
 	return 2;
 }
