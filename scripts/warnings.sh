@@ -44,11 +44,12 @@ collect() {	# collect variant objects...: normalised warning lines
 		sed -E "s|^($top/)?(\.\./)*(linux/)?||" | sort
 }
 
-# The before tree has only the files that exist in base + test driver.
+# The before tree (scripts/build.sh before) has only the files that exist
+# at the patch that adds the test driver.
+before_rev=$(git -C "$top/linux" log --diff-filter=A --format=%H base..HEAD -- lib/test_perf_pmu.c)
 before_objs=()
 for o in "${objs[@]}"; do
-	git -C "$top/linux" cat-file -e "$(git -C "$top/linux" rev-list --reverse base..HEAD |
-		head -1):${o%.o}.c" 2>/dev/null && before_objs+=("$o")
+	git -C "$top/linux" cat-file -e "$before_rev:${o%.o}.c" 2>/dev/null && before_objs+=("$o")
 done
 
 after=$(collect after "${objs[@]}") || exit 1
