@@ -1,13 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Concurrent stress of perf_pmu_unregister() against everything else a
- * perf event goes through, on the two PMUs of lib/test_perf_pmu.c:
+ * perf event goes through, on the PMUs of lib/test_perf_pmu.c: test_pmu_0,
+ * test_pmu_1 and, if the driver has the devices, test_pmu_sw (a driver PMU
+ * in the software context, like hisi_ptt) and test_pmu_aux (the same with
+ * an AUX area that its timer writes):
  *
- *   binder     unbinds and binds test_perf_pmu.0 and .1 (the unregister)
+ *   binder     unbinds and binds test_perf_pmu.0 to .3 (the unregister),
+ *              those of them that exist
  *   openers    open events on them, random kinds: per-task and per-CPU
  *              counting, sampling with a ring buffer, groups (also across
  *              PMUs and with a software leader), inherited events with a
- *              fork, cgroup events; then read, poll, ioctl, mmap, close
+ *              fork, cgroup events, a test_pmu_sw event as a sibling in a
+ *              test_pmu_0 or a cpu-clock group, a test_pmu_aux event
+ *              (alone or a sibling in a test_pmu_0 group) opened disabled,
+ *              its data pages and AUX area mapped (read-only, snapshot
+ *              mode, at times), then enabled; then read, poll, ioctl,
+ *              mmap, consume AUX data, close
  *   forker     fork/exit storm with inherited events on itself
  *   hotplug    CPUs 1..N-1 offline and online
  *   cgroup     moves a busy task between two cgroups
@@ -22,14 +31,22 @@
  * revoked fds: two reads 20 ms apart return the same frozen count with
  * running <= enabled, poll() reports POLLHUP | POLLERR, ioctls, a new
  * mmap() and fcntl(O_ASYNC) fail with ENODEV; each breach prints a
- * "VIOLATION" line), or if the run was vacuous: fewer unbinds, binds, events
- * created or events found revoked than a minimum scaled to SECONDS.
+ * "VIOLATION" line), if an AUX user saw its data go wrong (every u64 that
+ * test_pmu_aux writes holds its own offset in the AUX stream; checked
+ * between aux_tail and aux_head while it runs, and over the whole area
+ * once revoked), saw aux_head or data_head move after the revocation, or
+ * could not munmap() or close() (also "VIOLATION" lines), or if the run was
+ * vacuous: fewer unbinds, binds, events created or events found revoked
+ * than a minimum scaled to SECONDS; with test_perf_pmu.2, fewer
+ * test_pmu_sw siblings; with test_perf_pmu.3, fewer AUX areas mapped, none
+ * written to, or fewer revoked while mapped.
  *
  * Also used by tests/guest/faultinject.sh:
  *   pmu-stress faults LOOPS [open|inherit]   event creation / inherit at
  *                                            fork with allocations failing
  *   pmu-stress hold N TIMEOUT READY_FILE     open events of every kind on
- *                                            test_pmu_N, create READY_FILE,
+ *                                            test_pmu_N (N is 0 or 1),
+ *                                            create READY_FILE,
  *                                            wait (up to TIMEOUT s) until all
  *                                            are revoked, check the contract
  */
@@ -40,6 +57,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,18 +71,33 @@
 #include <unistd.h>
 
 #define DRV	"/sys/bus/platform/drivers/test_perf_pmu"
+#define DEVS	"/sys/bus/platform/devices"
 #define EVS	"/sys/bus/event_source/devices"
 #define NOPENERS 3
 /* Revoked fds whose contract is checked in full (the first ones found). */
 #define REVOKE_SAMPLE 50
+/* test_perf_pmu.<n> registers pmu_names[n]. */
+#define SW_DEV	2
+#define AUX_DEV	3
+#define MAX_DEVS 4
+/* An AUX user maps 1 + AUX_DATA_PAGES data pages, then the AUX area. */
+#define AUX_DATA_PAGES 8
+
+static const char *const pmu_names[MAX_DEVS] = {
+	"test_pmu_0", "test_pmu_1", "test_pmu_sw", "test_pmu_aux",
+};
 
 static atomic_long t_unbind, t_bind, t_bind_fail, t_revoke_checked,
 	t_violations, t_revoke_sampled, t_created, t_open_fail, t_revoked,
 	t_closed, t_reads, t_polls, t_ioctls, t_mmaps, t_forks, t_hotplug,
-	t_migrations, t_cgroup_events, t_inherit_events, t_groups;
+	t_migrations, t_cgroup_events, t_inherit_events, t_groups,
+	t_sw_events, t_aux_maps, t_aux_map_fail, t_aux_snapshots,
+	t_aux_consumed, t_aux_written, t_aux_revoked;
 static atomic_int stop;
 static unsigned int seed;
 static int ncpus;
+/* Devices test_perf_pmu.0 .. .<ndevs - 1> exist: 2, or 4 with sw and aux. */
+static int ndevs;
 static const char *cgdir;
 
 static unsigned int rnd(unsigned int *s, unsigned int n)
@@ -80,6 +113,33 @@ static void sleep_us(long us)
 	nanosleep(&ts, NULL);
 }
 
+/* Run on the CPU for @us, so that per-task events of ours count and write. */
+static void spin_us(long us)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000000L +
+		 (t.tv_nsec - t0.tv_nsec) / 1000 < us);
+}
+
+/* Print a "VIOLATION" line for @what on @fd and count it. */
+static void __attribute__((format(printf, 3, 4)))
+violation(const char *what, int fd, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("VIOLATION: %s fd %d: ", what, fd);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	t_violations++;
+}
+
 static int writestr(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY), ret = 0;
@@ -92,13 +152,15 @@ static int writestr(const char *path, const char *s)
 	return ret;
 }
 
-/* The current type of test_pmu_<n>, or -1 while it is unregistered. */
+/* The current type of pmu_names[n], or -1 while it is unregistered. */
 static int pmu_type(int n)
 {
 	char p[128], buf[32];
 	int fd, len;
 
-	snprintf(p, sizeof(p), EVS "/test_pmu_%d/type", n);
+	if (n < 0 || n >= MAX_DEVS)
+		return -1;
+	snprintf(p, sizeof(p), EVS "/%s/type", pmu_names[n]);
 	fd = open(p, O_RDONLY);
 	if (fd < 0)
 		return -1;
@@ -207,11 +269,11 @@ static void *binder(void *arg)
 	int n, ret;
 
 	(void)arg;
-	/* For bisecting a failure: PMU_STRESS_NO_UNBIND=1 keeps both bound. */
+	/* For bisecting a failure: PMU_STRESS_NO_UNBIND=1 keeps all bound. */
 	if (getenv("PMU_STRESS_NO_UNBIND"))
 		return NULL;
 	while (!stop) {
-		n = rnd(&s, 2);
+		n = rnd(&s, ndevs);
 		snprintf(name, sizeof(name), "test_perf_pmu.%d", n);
 		if (!writestr(DRV "/unbind", name)) {
 			t_unbind++;
@@ -225,9 +287,11 @@ static void *binder(void *arg)
 			t_bind++;
 		sleep_us(rnd(&s, 50000));
 	}
-	/* Leave both bound. */
-	writestr(DRV "/bind", "test_perf_pmu.0");
-	writestr(DRV "/bind", "test_perf_pmu.1");
+	/* Leave all bound. */
+	for (n = 0; n < ndevs; n++) {
+		snprintf(name, sizeof(name), "test_perf_pmu.%d", n);
+		writestr(DRV "/bind", name);
+	}
 	return NULL;
 }
 
@@ -333,13 +397,178 @@ static void *forker(void *arg)
 	return NULL;
 }
 
-struct ev { int fd; void *ring; size_t ring_len; };
+struct ev {
+	int fd;
+	void *ring;
+	size_t ring_len;
+	/* test_pmu_aux: the AUX area, mapped after 1 + AUX_DATA_PAGES of ring */
+	uint64_t *aux;
+	size_t aux_len;		/* also after the AUX area is unmapped */
+	uint64_t aux_tail;	/* what we consumed, see aux_consume() */
+	int snapshot;		/* AUX area read-only: overwrite mode */
+};
+
+static uint64_t aux_head(struct ev *e)
+{
+	struct perf_event_mmap_page *pg = e->ring;
+
+	return __atomic_load_n(&pg->aux_head, __ATOMIC_ACQUIRE);
+}
+
+static uint64_t data_head(struct ev *e)
+{
+	struct perf_event_mmap_page *pg = e->ring;
+
+	return __atomic_load_n(&pg->data_head, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Map the data pages and an AUX area of @aux_pages pages of e->fd, as perf
+ * record does (aux_offset and aux_size in the user page, then mmap() at that
+ * offset); read-only for a snapshot. Failing is no breach: the PMU may be
+ * gone already, or its type taken by another PMU since we read it.
+ */
+static int aux_map(struct ev *e, int snapshot, int aux_pages)
+{
+	size_t len = (1 + AUX_DATA_PAGES) * getpagesize();
+	size_t aux_len = (size_t)aux_pages * getpagesize();
+	struct perf_event_mmap_page *pg;
+	void *aux;
+
+	pg = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, e->fd, 0);
+	if (pg == MAP_FAILED)
+		return -1;
+	/* Unmapped at close whatever happens next; poke() leaves it. */
+	e->ring = pg;
+	e->ring_len = len;
+	t_mmaps++;
+	pg->aux_offset = len;
+	pg->aux_size = aux_len;
+	aux = mmap(NULL, aux_len, PROT_READ | (snapshot ? 0 : PROT_WRITE),
+		   MAP_SHARED, e->fd, len);
+	if (aux == MAP_FAILED)
+		return -1;
+	e->aux = aux;
+	e->aux_len = aux_len;
+	e->aux_tail = 0;
+	e->snapshot = snapshot;
+	t_aux_maps++;
+	if (snapshot)
+		t_aux_snapshots++;
+	return 0;
+}
+
+/*
+ * test_pmu_aux writes, in each u64, its offset in the AUX stream: the
+ * words in [from, head) that do not hold theirs, looking no further back
+ * than one AUX area.
+ */
+static long aux_bad_words(struct ev *e, uint64_t from, uint64_t head)
+{
+	uint64_t pos;
+	long bad = 0;
+
+	if (head - from > e->aux_len || from > head)
+		from = head > e->aux_len ? head - e->aux_len : 0;
+	for (pos = from; pos < head; pos += sizeof(uint64_t))
+		if (e->aux[(pos % e->aux_len) / sizeof(uint64_t)] != pos)
+			bad++;
+	return bad;
+}
+
+/*
+ * Consume the AUX data of a running (or revoked) non-snapshot event:
+ * check it and move aux_tail up to aux_head, data_tail to data_head. The
+ * driver writes only past aux_head, into the space behind aux_tail, so
+ * [aux_tail, aux_head) is stable while we read it.
+ */
+static void aux_consume(struct ev *e, const char *what)
+{
+	struct perf_event_mmap_page *pg = e->ring;
+	uint64_t head = aux_head(e);
+	long bad;
+
+	if (head < e->aux_tail || head - e->aux_tail > e->aux_len) {
+		violation(what, e->fd, "aux_head %llu outside [aux_tail %llu, + %zu]",
+			  (unsigned long long)head,
+			  (unsigned long long)e->aux_tail, e->aux_len);
+		return;
+	}
+	bad = aux_bad_words(e, e->aux_tail, head);
+	if (bad)
+		violation(what, e->fd, "%ld of the AUX words in [%llu, %llu) are wrong",
+			  bad, (unsigned long long)e->aux_tail,
+			  (unsigned long long)head);
+	__atomic_store_n(&pg->aux_tail, head, __ATOMIC_RELEASE);
+	e->aux_tail = head;
+	/* The PERF_RECORD_AUX records are not read, only made room for. */
+	__atomic_store_n(&pg->data_tail, data_head(e), __ATOMIC_RELEASE);
+	t_aux_consumed++;
+}
+
+/*
+ * Done with an AUX user (before its close()). If the event was revoked
+ * (poll() reports POLLHUP | POLLERR), nothing may be written any more:
+ * aux_head and data_head stay put, and the AUX area keeps what the driver
+ * wrote. munmap() of the AUX area and of the data pages must work, revoked
+ * or not.
+ */
+static void aux_release(struct ev *e, const char *what)
+{
+	struct pollfd pfd = { .fd = e->fd, .events = POLLIN };
+	unsigned long long id;
+	uint64_t head, data;
+	long bad;
+
+	if (aux_head(e))
+		t_aux_written++;
+	if (poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR)) == (POLLHUP | POLLERR)) {
+		t_aux_revoked++;
+		/*
+		 * The ioctl takes the ctx->mutex the revocation held, so the
+		 * revoker is done with this event; the unregister may release
+		 * the AUX state later still, so give it a moment to settle
+		 * before the head must stand still.
+		 */
+		errno = 0;
+		if (ioctl(e->fd, PERF_EVENT_IOC_ID, &id) != -1 || errno != ENODEV)
+			violation(what, e->fd, "POLLHUP | POLLERR but IOC_ID: errno %d", errno);
+		sleep_us(20000);
+		head = aux_head(e);
+		data = data_head(e);
+		if (!e->snapshot && (head < e->aux_tail || head - e->aux_tail > e->aux_len))
+			violation(what, e->fd, "revoked: aux_head %llu outside [aux_tail %llu, + %zu]",
+				  (unsigned long long)head,
+				  (unsigned long long)e->aux_tail, e->aux_len);
+		bad = aux_bad_words(e, 0, head);
+		if (bad)
+			violation(what, e->fd, "revoked: %ld of the last AUX words before %llu are wrong",
+				  bad, (unsigned long long)head);
+		sleep_us(20000);
+		if (aux_head(e) != head || data_head(e) != data)
+			violation(what, e->fd,
+				  "revoked: aux_head %llu -> %llu, data_head %llu -> %llu in 20 ms",
+				  (unsigned long long)head, (unsigned long long)aux_head(e),
+				  (unsigned long long)data, (unsigned long long)data_head(e));
+	}
+	if (munmap(e->aux, e->aux_len))
+		violation(what, e->fd, "munmap of the AUX area: errno %d", errno);
+	if (munmap(e->ring, e->ring_len))
+		violation(what, e->fd, "munmap of the data pages: errno %d", errno);
+	e->aux = NULL;
+	e->ring = NULL;
+}
 
 static void poke(unsigned int *s, struct ev *e)
 {
 	unsigned long long buf[64], id;
 	struct pollfd pfd = { .fd = e->fd, .events = POLLIN };
 
+	if (e->aux && !e->snapshot && !rnd(s, 3)) {
+		aux_consume(e, "AUX user");
+		return;
+	}
 	switch (rnd(s, 6)) {
 	case 0:
 	case 1:
@@ -379,7 +608,7 @@ static void *opener(void *arg)
 	unsigned int s = seed * 31 + (unsigned int)(long)arg;
 	struct perf_event_attr a;
 	struct ev ev[8];
-	int n, i, k, kind, t0, t1, cpu, cgfd = -1;
+	int n, i, k, kind, t0, t1, t, cpu, pid, cgfd = -1;
 	pid_t child;
 	char p[256];
 
@@ -389,7 +618,7 @@ static void *opener(void *arg)
 		t0 = pmu_type(0);
 		t1 = pmu_type(1);
 		cpu = rnd(&s, ncpus);
-		kind = k = rnd(&s, 7);
+		kind = k = rnd(&s, 9);
 		memset(ev, 0, sizeof(ev));
 		switch (k) {
 		case 0:	/* per-task counting on test_pmu_0 */
@@ -465,6 +694,69 @@ static void *opener(void *arg)
 			if (ev[0].fd >= 0 && ev[1].fd >= 0)
 				ioctl(ev[1].fd, PERF_EVENT_IOC_SET_OUTPUT, ev[0].fd);
 			break;
+		case 7:	/* test_pmu_sw sibling: test_pmu_0 or cpu-clock leader */
+			if (ndevs <= SW_DEV)
+				break;
+			/*
+			 * test_pmu_sw is exclusive: a CPU-wide event of it
+			 * refuses per-task ones (EBUSY) and the other way
+			 * round, so most are per-task, on this thread.
+			 */
+			pid = rnd(&s, 4) ? 0 : -1;
+			if (rnd(&s, 2))
+				attr_init(&a, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK);
+			else
+				attr_init(&a, t0, 0);
+			a.read_format |= PERF_FORMAT_GROUP;
+			ev[n++].fd = peo(&a, pid, pid ? cpu : -1, -1, 0);
+			if (ev[0].fd < 0)
+				break;
+			/*
+			 * In a test_pmu_0 group it uses test_pmu_0's pmu
+			 * context; in a cpu-clock group, its own.
+			 */
+			attr_init(&a, pmu_type(SW_DEV), rnd(&s, 2));
+			ev[n++].fd = peo(&a, pid, pid ? cpu : -1, ev[0].fd, 0);
+			if (ev[1].fd >= 0)
+				t_sw_events++;
+			if (rnd(&s, 2)) {
+				attr_init(&a, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK);
+				ev[n++].fd = peo(&a, pid, pid ? cpu : -1, ev[0].fd, 0);
+			}
+			t_groups++;
+			break;
+		case 8:	/* test_pmu_aux writing into a mapped AUX area */
+			if (ndevs <= AUX_DEV)
+				break;
+			/*
+			 * Per-task (exclusive, see above), opened disabled
+			 * and enabled once the AUX area is mapped, as perf
+			 * record does; or a sibling in a disabled test_pmu_0
+			 * group, which the leader then enables.
+			 */
+			t = pmu_type(AUX_DEV);
+			i = -1;
+			if (!rnd(&s, 4)) {
+				attr_init(&a, t0, 0);
+				a.read_format |= PERF_FORMAT_GROUP;
+				a.disabled = 1;
+				ev[n++].fd = peo(&a, 0, -1, -1, 0);
+				if (ev[0].fd < 0)
+					break;
+				i = ev[0].fd;
+			}
+			attr_init(&a, t, rnd(&s, 2));
+			a.disabled = i < 0;
+			ev[n].fd = peo(&a, 0, -1, i, 0);
+			if (ev[n].fd >= 0 &&
+			    aux_map(&ev[n], !rnd(&s, 3), 4 << rnd(&s, 3)))
+				t_aux_map_fail++;
+			if (ev[n].fd >= 0)
+				ioctl(i < 0 ? ev[n].fd : i, PERF_EVENT_IOC_ENABLE, 0);
+			/* Run a little: the driver writes once per ms of it. */
+			if (ev[n++].aux)
+				spin_us(1000 + rnd(&s, 4000));
+			break;
 		}
 		for (i = 0; i < n; i++) {
 			if (ev[i].fd >= 0)
@@ -486,14 +778,17 @@ static void *opener(void *arg)
 
 			if (ev[i].fd < 0)
 				continue;
+			snprintf(p, sizeof(p), "opener kind %d event %d", kind, i);
+			if (ev[i].aux)
+				aux_release(&ev[i], p);
 			if (ioctl(ev[i].fd, PERF_EVENT_IOC_ID, &id) && errno == ENODEV) {
 				t_revoked++;
-				snprintf(p, sizeof(p), "opener kind %d event %d", kind, i);
 				sample_revoked(ev[i].fd, p);
 			}
 			if (ev[i].ring)
 				munmap(ev[i].ring, ev[i].ring_len);
-			close(ev[i].fd);
+			if (close(ev[i].fd) && ev[i].aux_len)
+				violation(p, ev[i].fd, "close of an AUX user: errno %d", errno);
 			t_closed++;
 		}
 	}
@@ -682,6 +977,10 @@ static int hold(int n, int timeout, const char *ready)
 	size_t ring_len = 2 * getpagesize();
 	char what[64];
 
+	if (n != 0 && n != 1) {
+		printf("FAIL: hold: only test_pmu_0 and test_pmu_1\n");
+		return 2;
+	}
 	if (t < 0) {
 		printf("FAIL: hold: test_pmu_%d is not registered\n", n);
 		return 1;
@@ -784,9 +1083,17 @@ int main(int argc, char **argv)
 	seed = strtoul(argv[2], NULL, 0);
 	cgdir = argc > 3 ? argv[3] : NULL;
 	ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	/* The devices of an older driver: test_perf_pmu.0 and .1 only. */
+	for (ndevs = 2; ndevs < MAX_DEVS; ndevs++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), DEVS "/test_perf_pmu.%d", ndevs);
+		if (access(p, F_OK))
+			break;
+	}
 	signal(SIGPIPE, SIG_IGN);
-	printf("pmu-stress: %d s, seed %u, %d CPUs, cgroups %s\n", secs, seed, ncpus,
-	       cgdir ? cgdir : "off");
+	printf("pmu-stress: %d s, seed %u, %d CPUs, cgroups %s, devices test_perf_pmu.0-%d\n",
+	       secs, seed, ncpus, cgdir ? cgdir : "off", ndevs - 1);
 
 	pthread_create(&th[nth++], NULL, binder, NULL);
 	pthread_create(&th[nth++], NULL, hotplug, NULL);
@@ -803,6 +1110,8 @@ int main(int argc, char **argv)
 	T(unbind); T(bind_fail); T(created); T(open_fail); T(revoked); T(closed);
 	T(reads); T(polls); T(ioctls); T(mmaps); T(forks); T(hotplug);
 	T(migrations); T(cgroup_events); T(inherit_events); T(groups);
+	T(sw_events); T(aux_maps); T(aux_map_fail); T(aux_snapshots);
+	T(aux_consumed); T(aux_written); T(aux_revoked);
 	T(bind); T(revoke_checked); T(violations);
 #undef T
 	/*
@@ -817,6 +1126,12 @@ int main(int argc, char **argv)
 		} \
 	} while (0)
 	NEED(created, 10L + secs);
+	if (ndevs > SW_DEV)
+		NEED(sw_events, 1L + secs / 20);
+	if (ndevs > AUX_DEV) {
+		NEED(aux_maps, 1L + secs / 20);
+		NEED(aux_written, 1L);
+	}
 	if (getenv("PMU_STRESS_NO_UNBIND")) {
 		printf("pmu-stress: PMU_STRESS_NO_UNBIND: unbinds and revocations not required\n");
 	} else {
@@ -824,6 +1139,8 @@ int main(int argc, char **argv)
 		NEED(bind, 1L + secs / 20);
 		NEED(revoked, 1L + secs / 60);
 		NEED(revoke_checked, 1L);
+		if (ndevs > AUX_DEV)
+			NEED(aux_revoked, secs / 60L);
 	}
 #undef NEED
 	if (t_bind_fail) {
@@ -831,8 +1148,9 @@ int main(int argc, char **argv)
 		bad = 1;
 	}
 	if (t_violations) {
-		printf("FAIL: %ld breaches of the revoked contract in %ld revoked fds checked\n",
-		       (long)t_violations, (long)t_revoke_checked);
+		printf("FAIL: %ld breaches of the revoked contract in %ld revoked fds checked"
+		       " and of the AUX one in %ld AUX areas\n",
+		       (long)t_violations, (long)t_revoke_checked, (long)t_aux_maps);
 		bad = 1;
 	}
 	return bad;
