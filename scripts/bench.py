@@ -123,30 +123,27 @@ def scale_section(res, cpus_list, others_list, missed) -> list[str]:
                                for i in range(len(r))) for r in rows]
     lines.append("")
 
-    def verdict(ratio):
+    def claim(key, head, ratio, parts):
+        """One verdict line: head, the worst ratio, met or MISSED, the parts."""
         ok = ratio <= SCALE_LIMIT
-        return ok, f"(must be <= {SCALE_LIMIT:.2f}): " + ("met" if ok else "MISSED")
+        if not ok:
+            missed.append(key)
+        lines.append(f"{head} {ratio:.3f} (must be <= {SCALE_LIMIT:.2f}): "
+                     + ("met" if ok else "MISSED") + "; " + parts)
 
     # Claim 1: the fixed cost does not grow with CPUs, whatever else is there.
     per_others = {o: max(val(c, o, 0) for c in cpus_list) / min(val(c, o, 0) for c in cpus_list)
                   for o in others_list}
-    x = max(per_others.values())
-    ok, text = verdict(x)
-    if not ok:
-        missed.append("scale_fixed_vs_cpus")
-    lines.append(f"fixed cost vs CPUs: max/min = {x:.3f} {text}; over "
-                 f"{', '.join(str(c) for c in cpus_list)} vCPUs with "
-                 + ", ".join(f"{o} other PMUs {r:.3f}" for o, r in per_others.items()))
+    claim("scale_fixed_vs_cpus", "fixed cost vs CPUs: max/min =", max(per_others.values()),
+          f"over {', '.join(str(c) for c in cpus_list)} vCPUs with "
+          + ", ".join(f"{o} other PMUs {r:.3f}" for o, r in per_others.items()))
     # Claim 2: nor with other PMUs and their events, at any CPU count.
     base, most = min(others_list), max(others_list)
     per_cpus = {c: val(c, most, 0) / val(c, base, 0) for c in cpus_list}
-    y = max(per_cpus.values())
-    ok, text = verdict(y)
-    if not ok:
-        missed.append("scale_fixed_vs_pmus")
-    lines.append(f"fixed cost vs {most} other PMUs with events: ratio {y:.3f} {text}; "
-                 f"{most} / {base} other PMUs at "
-                 + ", ".join(f"{c} vCPUs {r:.3f}" for c, r in per_cpus.items()))
+    claim("scale_fixed_vs_pmus", f"fixed cost vs {most} other PMUs with events: ratio",
+          max(per_cpus.values()),
+          f"{most} / {base} other PMUs at "
+          + ", ".join(f"{c} vCPUs {r:.3f}" for c, r in per_cpus.items()))
     return lines
 
 

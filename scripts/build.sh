@@ -94,9 +94,7 @@ mutant)		name=mutant; rev=HEAD fuzz=0
 # The base with the patches up to the one that adds the test PMU: the
 # stable fixes the series starts with and the driver, none of the core.
 before|bench-before|demo-before) name=$kv
-		[ -n "$PMU_BUILD_NS" ] || rev=$(git -C "$top/linux" log --diff-filter=A \
-			--format=%H base..HEAD -- lib/test_perf_pmu.c)
-		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || { echo "build: no patch adds lib/test_perf_pmu.c" >&2; exit 1; } ;;
+		[ -n "$PMU_BUILD_NS" ] || rev=$("$top/scripts/before-rev") || exit 1 ;;
 patch-[0-9]*)	name=bisect; rev=$(echo "$patches" | sed -n "${kv#patch-}p")
 		[ -n "$PMU_BUILD_NS" ] || [ -n "$rev" ] || usage ;;
 # The same export with the i915 configuration (make check's bisect compiles

@@ -46,7 +46,7 @@ collect() {	# collect variant objects...: normalised warning lines
 
 # The before tree (scripts/build.sh before) has only the files that exist
 # at the patch that adds the test driver.
-before_rev=$(git -C "$top/linux" log --diff-filter=A --format=%H base..HEAD -- lib/test_perf_pmu.c)
+before_rev=$("$top/scripts/before-rev") || exit 1
 before_objs=()
 for o in "${objs[@]}"; do
 	git -C "$top/linux" cat-file -e "$before_rev:${o%.o}.c" 2>/dev/null && before_objs+=("$o")
