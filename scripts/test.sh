@@ -78,7 +78,7 @@ suite check-bisect-x86_64-arm64 build-after,build-i915,build-arm64-after scripts
 
 # The VM runner's own contract (exit status, splat in any boot, timeout,
 # a payload that did not run, a checkout under /tmp).
-suite workbench-vm-runner build-after tests/workbench/vm-runner.sh
+suite workbench-vm-runner build-after,build-arm64-after tests/workbench/vm-runner.sh
 
 # KUnit, through the kernel's kunit.py, on the after kernel.
 suite kunit-perf-pmu-unregister build-after tests/kunit/run.sh x86_64

@@ -18,6 +18,12 @@
  *
  * The same binary is installed as /sbin/modprobe: the kernel's
  * request_module() then only records the request in /modprobe.log.
+ *
+ * It speaks scripts/vm's protocol for guests without the 9p share (--arch
+ * arm64): "pmu-vm: payload start" first, then the kernel log (the runner's
+ * backstop for lines below the console loglevel), then "pmu-vm: payload
+ * exit status N". "cspmu.mode=status:N", "=splat" and "=hang" only exist
+ * for the runner's own test (tests/workbench/vm-runner.sh).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -34,6 +40,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/klog.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -521,10 +528,28 @@ static int fake_modprobe(int argc, char **argv)
 	return 1;
 }
 
+/* The whole kernel log, for the runner to triage after the payload. */
+static void dump_kernel_log(void)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf = len > 0 ? malloc(len + 1) : NULL;
+
+	if (!buf)
+		return;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	if (len > 0) {
+		buf[len] = 0;
+		printf("pmu-vm: kernel log follows\n%s%s", buf,
+		       buf[len - 1] == '\n' ? "" : "\n");
+		printf("pmu-vm: kernel log ends\n");
+	}
+	free(buf);
+}
+
 int main(int argc, char **argv)
 {
 	char cmdline[1024], *p;
-	int loops = 10;
+	int loops = 10, rc = 0;
 
 	if (strstr(argv[0], "modprobe"))
 		return fake_modprobe(argc, argv);
@@ -538,7 +563,23 @@ int main(int argc, char **argv)
 	if (p)
 		loops = atoi(p + 12);
 
-	if (strstr(cmdline, "cspmu.mode=before")) {
+	printf("pmu-vm: payload start\n");
+	p = strstr(cmdline, "cspmu.mode=");
+	if (p && !strncmp(p + 11, "status:", 7)) {
+		rc = atoi(p + 18);
+	} else if (p && !strncmp(p + 11, "hang", 4)) {
+		for (;;)
+			pause();
+	} else if (p && !strncmp(p + 11, "splat", 5)) {
+		int fd = open("/dev/kmsg", O_WRONLY);
+
+		static const char msg[] =
+			"<7>WARNING: CPU: 0 PID: 1 at debug-level splat by the runner test\n";
+		/* One write() per record: dprintf() may split it. */
+		if (write(fd, msg, sizeof(msg) - 1) < 0)
+			printf("write /dev/kmsg: %s\n", strerror(errno));
+		close(fd);
+	} else if (p && !strncmp(p + 11, "before", 6)) {
 		printf("CSPMU-TEST: mode before\n");
 		run_before();
 	} else {
@@ -546,7 +587,10 @@ int main(int argc, char **argv)
 		run_after(loops);
 		printf("CSPMU-TEST: %d checks, %d failed\n", checks, failures);
 		printf("CSPMU-TEST: %s\n", failures ? "FAIL" : "PASS");
+		rc = failures ? 1 : 0;
 	}
+	dump_kernel_log();
+	printf("pmu-vm: payload exit status %d\n", rc);
 	sync();
 	reboot(RB_POWER_OFF);
 	return 0;

@@ -37,6 +37,28 @@ expect 127 not-found --timeout 120 -- "$top/tests/guest/no-such-script.sh"
 expect 125 retried-boot-splat --timeout 400 --boot-timeout 60 --test-first-boot-splat -- 'exit 0'
 grep -q "boot splat injected" "$out/retried-boot-splat.log" || { echo "FAIL: first boot's splat not shown"; fail=1; }
 grep -q "payload reached on boot 2 of" "$out/retried-boot-splat.log" || { echo "FAIL: retry not shown"; fail=1; }
+# The arm64 guest (--arch arm64) under the same rules: its /init (the
+# cspmu test program, in a mode for this test) reports its status on the
+# console, and a splat only in the kernel log it prints at the end fails
+# the run.
+a64=$out/arm64
+mkdir -p "$a64"
+aarch64-linux-gnu-gcc -static -O2 -Wall -Wno-format-truncation -o "$a64/init" \
+	"$top/tests/arm64/cspmu-test.c"
+printf 'dir /dev 0755 0 0\nnod /dev/console 0600 0 0 c 5 1\ndir /proc 0755 0 0\ndir /sys 0755 0 0\nfile /init %s 0755 0 0\n' \
+	"$a64/init" > "$a64/initramfs.list"
+"$top/build/arm64-after/usr/gen_init_cpio" "$a64/initramfs.list" > "$a64/initramfs.cpio"
+expect 3 arm64-status --arch arm64 --variant arm64-after --initrd "$a64/initramfs.cpio" \
+	--timeout 120 --append cspmu.mode=status:3
+expect 125 arm64-dmesg-only-splat --arch arm64 --variant arm64-after \
+	--initrd "$a64/initramfs.cpio" --timeout 120 --append cspmu.mode=splat
+grep -q "not on the console" "$out/arm64-dmesg-only-splat.log" ||
+	{ echo "FAIL: arm64: dmesg backstop not used"; fail=1; }
+expect 124 arm64-timeout --arch arm64 --variant arm64-after --initrd "$a64/initramfs.cpio" \
+	--timeout 30 --append cspmu.mode=hang
+# No /init: the kernel panics before any payload; the guest died.
+expect 126 arm64-died --arch arm64 --variant arm64-after --initrd "$a64/initramfs.cpio" \
+	--timeout 120 --append rdinit=/no-such-init
 # A checkout under /tmp (covered by tmpfs in the guest) is seen there.
 tmp=$(mktemp -d /tmp/pmu-vm-runner.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
