@@ -219,6 +219,29 @@ static void state(const char *tag)
 	printf("\n");
 }
 
+/* The whole kernel log, NUL-terminated, to free(); NULL on failure. */
+static char *read_klog(void)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf = len > 0 ? malloc(len + 1) : NULL;
+
+	if (!buf)
+		return NULL;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	buf[len > 0 ? len : 0] = 0;
+	return buf;
+}
+
+/* Whether the kernel log has a line containing @s. */
+static int klog_has(const char *s)
+{
+	char *buf = read_klog();
+	int found = buf && strstr(buf, s);
+
+	free(buf);
+	return found;
+}
+
 /* The type of a device's PMU, -1 if it has none. */
 static long type_of(int dev)
 {
@@ -394,9 +417,17 @@ static void run_after(int loops)
 	read_ev(fd[NV], &v);
 	c = v.value;
 	t = type_of(NV);
+	snprintf(old, sizeof(old), "%s", pmu_of(NV));
 	CHECK(!insmod("nvidia_cspmu"), "insmod nvidia_cspmu with a generic event open");
 	state("nvidia loaded");
 	CHECK(is_vendor(NV), "%s moved to the NVIDIA backend (%s)", dev_name[NV], pmu_of(NV));
+	{
+		char line[256];
+
+		snprintf(line, sizeof(line), "PMU %s replaced by %s; open events of %s are revoked",
+			 old, pmu_of(NV), old);
+		CHECK(klog_has(line), "the kernel log says: %s", line);
+	}
 	/* The old type must not reach the new PMU with the old encodings. */
 	CHECK(type_of(NV) > 0 && type_of(NV) != t, "the NVIDIA PMU has a new type (%ld, was %ld)",
 	      type_of(NV), t);
@@ -580,14 +611,10 @@ static int fake_modprobe(int argc, char **argv)
 /* The whole kernel log, for the runner to triage after the payload. */
 static void dump_kernel_log(void)
 {
-	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	char *buf = len > 0 ? malloc(len + 1) : NULL;
+	char *buf = read_klog();
+	size_t len = buf ? strlen(buf) : 0;
 
-	if (!buf)
-		return;
-	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
-	if (len > 0) {
-		buf[len] = 0;
+	if (len) {
 		printf("pmu-vm: kernel log follows\n%s%s", buf,
 		       buf[len - 1] == '\n' ? "" : "\n");
 		printf("pmu-vm: kernel log ends\n");
