@@ -7,6 +7,7 @@ CLOCK ?= icount,wall
 ABLATE ?= 1
 KERNELS ?= release
 SCALE ?= 0
+SCALE_BOOTS ?= 3
 
 .PHONY: all deps deps-demo tree export rebase build build-before build-after build-arm64 demo test check bench profile stress mutate clean help
 
@@ -82,7 +83,7 @@ endif
 endif
 ifneq ($(filter 1 only,$(SCALE)),)
 	scripts/build.sh bench-after
-	scripts/bench.py --scale
+	scripts/bench.py --scale --scale-boots $(SCALE_BOOTS)
 endif
 
 BENCH ?= open_close

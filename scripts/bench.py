@@ -14,8 +14,9 @@ pmu::events tracking compiled out (tests/bench/ablate-tracking.patch), to
 attribute the series' cost on event creation and free.
 
 With --scale it only measures the cost of unregistering at scale, on the
-icount clock and the after kernel (build/bench-after): one boot per
-(vCPUs, other PMUs) of --scale-cpus x --scale-others, the module loaded
+icount clock and the after kernel (build/bench-after): --scale-boots boots
+per (vCPUs, other PMUs) of --scale-cpus x --scale-others (each figure the
+median over them, with the spread of the fixed cost), the module loaded
 with extra_pmus=<other PMUs> (test_pmu_x*, each carrying 5 events: CPU
 events over all CPUs and per-task events of a sleeping task), times the
 unbind of test_pmu_0 with 0 and 1000 live events (per-task events of
@@ -76,9 +77,9 @@ def scale_key(cpus: int, others: int, n: int) -> str:
     return f"scale_cpus{cpus}_other{others}_n{n}"
 
 
-def run_scale_guest(cpus: int, others: int, args) -> dict[str, float]:
+def run_scale_guest(cpus: int, others: int, boot: int, args) -> dict[str, float]:
     """One boot of bench-after on the icount clock: pmu-bench scale."""
-    out = TOP / "out" / "bench" / f"scale-cpus{cpus}-other{others}"
+    out = TOP / "out" / "bench" / f"scale-cpus{cpus}-other{others}-boot{boot}"
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.txt").unlink(missing_ok=True)
     ns = " ".join(str(n) for n in SCALE_NS)
@@ -153,20 +154,33 @@ def scale_main(args) -> int:
     if len(cpus_list) < 2 or len(others_list) < 2:
         sys.exit("bench: --scale needs at least two CPU counts and two other-PMU counts")
     t0 = time.time()
-    jobs = [(c, o) for c in cpus_list for o in others_list]
-    res = {}
+    configs = [(c, o) for c in cpus_list for o in others_list]
+    jobs = [(c, o, b) for b in range(1, args.scale_boots + 1) for c, o in configs]
+    runs: dict[tuple[int, int], list[dict[str, float]]] = {cfg: [] for cfg in configs}
     # icount: guest time does not depend on the host's load, two guests at once.
     with concurrent.futures.ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as pool:
-        futures = [pool.submit(run_scale_guest, c, o, args) for c, o in jobs]
-        for job, fut in zip(jobs, futures):
-            res[job] = fut.result()
-            print(f"bench: scale cpus={job[0]} others={job[1]} done", file=sys.stderr)
+        futures = [pool.submit(run_scale_guest, c, o, b, args) for c, o, b in jobs]
+        for i, ((c, o, b), fut) in enumerate(zip(jobs, futures), 1):
+            runs[(c, o)].append(fut.result())
+            print(f"bench: scale boot {i}/{len(jobs)} (cpus={c} others={o}, boot {b}) done, "
+                  f"{time.time() - t0:.0f} s", file=sys.stderr)
+    # Each figure is the median over the boots of a configuration; a boot's
+    # figure is already the median of its unbinds.
+    res = {cfg: {k: statistics.median(r[k] for r in rs) for k in rs[0]}
+           for cfg, rs in runs.items()}
     missed: list[str] = []
-    lines = [f"make bench SCALE: {len(jobs)} boots of build/bench-after, QEMU TCG -icount "
+    lines = [f"make bench SCALE: {len(jobs)} boots of build/bench-after ({args.scale_boots} "
+             f"per configuration, median), QEMU TCG -icount "
              f"(one guest instruction, on any vCPU, is one ns), other PMUs test_pmu_x* "
              f"(extra_pmus=) with 5 events each, {args.scale_reps} unbinds per N "
              "after a warm-up", ""]
     lines += scale_section(res, cpus_list, others_list, missed)
+    if args.scale_boots > 1:
+        spread = {cfg: (max(r[scale_key(*cfg, 0)] for r in rs) - min(r[scale_key(*cfg, 0)] for r in rs))
+                  / res[cfg][scale_key(*cfg, 0)] for cfg, rs in runs.items()}
+        lines.append("spread of the fixed cost (N=0) between boots, (max-min)/median: "
+                     + ", ".join(f"{c} vCPUs/{o} PMUs {100 * v:.1f}%"
+                                 for (c, o), v in spread.items()))
     lines += ["", f"bench took {time.time() - t0:.0f} s"
               + (f"; targets missed: {', '.join(missed)}" if missed else "")]
     text = "\n".join(lines) + "\n"
@@ -289,6 +303,8 @@ def main() -> int:
     p.add_argument("--scale-cpus", default="1,2,4", help="vCPU counts (--scale)")
     p.add_argument("--scale-others", default="0,200",
                    help="other test PMUs registered, at most 256 (--scale)")
+    p.add_argument("--scale-boots", type=int, default=3,
+                   help="boots per configuration, median (--scale)")
     p.add_argument("--scale-reps", type=int, default=5,
                    help="unbinds per configuration and N, median (--scale)")
     args = p.parse_args()
