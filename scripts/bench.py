@@ -61,7 +61,7 @@ def run_guest(variant: str, i: int, clock: str, args) -> dict[str, float]:
            f"BENCH_UNREGISTER='{args.unregister}'")
     icount = ["--icount", "0"] if clock == "icount" else []
     rc = subprocess.run([str(TOP / "scripts/vm"), "--variant", variant, "--out", str(out),
-                         "--timeout", "900", "--env", env, *icount,
+                         "--timeout", "1800", "--env", env, *icount,
                          str(TOP / "tests/guest/bench.sh")]).returncode
     if rc != 0:
         sys.exit(f"bench: {variant} run {i} failed ({rc}), see {out}/console.log")
@@ -86,7 +86,7 @@ def run_scale_guest(cpus: int, others: int, boot: int, args) -> dict[str, float]
     env = (f"export VARIANT=bench-after BENCH_SCALE_OTHERS={others} "
            f"BENCH_SCALE_REPS={args.scale_reps} BENCH_SCALE_N='{ns}'")
     rc = subprocess.run([str(TOP / "scripts/vm"), "--variant", "bench-after", "--out", str(out),
-                         "--cpus", str(cpus), "--timeout", "900", "--env", env,
+                         "--cpus", str(cpus), "--timeout", "1800", "--env", env,
                          "--icount", "0", str(TOP / "tests/guest/bench.sh")]).returncode
     if rc != 0:
         sys.exit(f"bench: scale run cpus={cpus} others={others} failed ({rc}), "
