@@ -6,6 +6,9 @@
 #            none is left, killing its workload) within 20 s, and
 #            "perf report" must read the data file
 #   inherit: perf stat -e test_pmu_0/ticks/ on a forking workload
+#   aux-record: perf record -e test_pmu_aux/ticks/ (the AUX PMU; perf maps
+#            no AUX area for it) across an unbind of test_pmu_aux: perf
+#            must stop by itself, its file must be readable
 # perf must finish on its own (bounded), report what it got before the
 # unbind (samples, a count), and the kernel must stay splat-free.
 # Usage: perf-tool.sh tries seed
@@ -54,19 +57,20 @@ wait_workload() {
 	return 1
 }
 
-# across_unbind name out-file delay cmd...: run cmd (a perf command) in the
-# background, unbind test_pmu_0 "delay" ms after it opened its events, and
-# wait for it to finish on its own. Fails if it does not.
+# across_unbind name out-file delay dev pmu cmd...: run cmd (a perf
+# command) in the background, unbind device dev (its PMU is pmu) "delay" ms
+# after it opened its events, and wait for it to finish on its own. Fails
+# if it does not.
 across_unbind() {
-	local name=$1 out=$2 delay=$3 pid
-	shift 3
-	bind_dev 0 && wait_pmu test_pmu_0 || { echo "try $try $name: bind failed"; return 1; }
+	local name=$1 out=$2 delay=$3 dev=$4 pmu=$5 pid
+	shift 5
+	bind_dev "$dev" && wait_pmu "$pmu" || { echo "try $try $name: bind failed"; return 1; }
 	"$@" > "$out" 2>&1 &
 	pid=$!
 	wait_events_open $pid && wait_workload $pid ||
 		echo "try $try $name: workload not started before the unbind"
 	sleep_ms "$delay"
-	unbind_dev 0
+	unbind_dev "$dev"
 	wait_bounded $pid 20 || { echo "try $try $name: perf did not finish"; return 1; }
 }
 
@@ -78,7 +82,7 @@ for try in $(seq "$tries"); do
 	delay=$(rand_ms 0 700)
 	bad=0
 
-	across_unbind record /tmp/r.out "$delay" \
+	across_unbind record /tmp/r.out "$delay" 0 test_pmu_0 \
 		perf record -q -o /tmp/r.data -e test_pmu_0/ticks,period=1000/ -- sh -c "$long" ||
 		{ echo "try $try record: perf did not stop by itself after the unbind"; fail=1; break; }
 	n=$(perf script -i /tmp/r.data 2>/dev/null | grep -c 'test_pmu_0/ticks')
@@ -90,13 +94,26 @@ for try in $(seq "$tries"); do
 		echo "try $try record: perf report cannot read the data file:"; tail -5 /tmp/rep.out; bad=1
 	fi
 
-	across_unbind inherit /tmp/s.out "$delay" \
+	across_unbind inherit /tmp/s.out "$delay" 0 test_pmu_0 \
 		perf stat -x, -e test_pmu_0/ticks/ -- \
 		sh -c "for i in 1 2 3 4; do $spin & done; wait" ||
 		{ fail=1; break; }
 	c=$(awk -F, '/test_pmu_0\/ticks\//{print $1}' /tmp/s.out)
 	if ! [ "${c:-0}" -gt 0 ] 2>/dev/null; then
 		echo "try $try inherit: no count before the unbind: $(cat /tmp/s.out)"; bad=1
+	fi
+
+	# The AUX PMU (software context, like hisi_ptt). Debian's perf maps an
+	# AUX area only for the PMUs it has a decoder for (intel_pt, cs_etm,
+	# arm_spe, ...): here it records the event with its data buffer only,
+	# which is all a tool without a decoder can do; the AUX area itself
+	# across an unbind is the kselftest's (aux_mapped*) and make stress's.
+	across_unbind aux-record /tmp/a.out "$delay" 3 test_pmu_aux \
+		perf record -q -o /tmp/a.data -e test_pmu_aux/ticks/ -- sh -c "$long" ||
+		{ echo "try $try aux-record: perf did not stop by itself after the unbind"; fail=1; break; }
+	if ! perf report --header-only -i /tmp/a.data > /tmp/arep.out 2>&1 ||
+	   ! grep -q 'test_pmu_aux/ticks/' /tmp/arep.out; then
+		echo "try $try aux-record: perf report cannot read the data file:"; tail -5 /tmp/arep.out; bad=1
 	fi
 
 	s=$(kernel_splats)
