@@ -108,7 +108,7 @@ suite guest-i915-mock-pmu build-i915 scripts/vm --variant i915 --out out/test/i9
 # Suites we did not write, base vs series (results/regression-table.txt).
 suite regression-base-vs-series build-after,build-before,build-selftests scripts/regression.py
 suite guest-after-perf-record-inherit build-after scripts/vm --out out/test/perf-tool \
-	--timeout $((120 + 45 * PERF_TRIES)) -- \
+	--timeout $((120 + 60 * PERF_TRIES)) -- \
 	tests/guest/perf-tool.sh "$PERF_TRIES" "$SEED"
 # perf record -s: a child's exit writes its PERF_RECORD_READ (patch 1; the
 # base writes none).
