@@ -50,22 +50,28 @@
 #define DRV	"/sys/bus/platform/drivers/arm-cs-arch-pmu"
 #define EVS	"/sys/bus/event_source/devices"
 
-enum { GEN, NV, AMP, NDEV };
-static const char *const dev_name[NDEV] = {
-	"7f000000.pmu", "7f001000.pmu", "7f002000.pmu"
+/*
+ * NV2, a second NVIDIA SCF device on the same socket, is in the devicetree
+ * only for cspmu.mode=dup (tests/arm64/cspmu-dup.dtsi): the NVIDIA backend
+ * names both nvidia_scf_pmu_0.
+ */
+enum { GEN, NV, AMP, NDEV, NV2 = NDEV, NDEV_MAX };
+static int ndev = NDEV;		/* devices in this boot's devicetree */
+static const char *const dev_name[NDEV_MAX] = {
+	"7f000000.pmu", "7f001000.pmu", "7f002000.pmu", "7f003000.pmu"
 };
-static const unsigned long dev_phys[NDEV] = {
-	0x7f000000, 0x7f001000, 0x7f002000
+static const unsigned long dev_phys[NDEV_MAX] = {
+	0x7f000000, 0x7f001000, 0x7f002000, 0x7f003000
 };
 /* An event each PMU accepts, generic and vendor (see the sysfs events). */
-static const unsigned long long gen_config[NDEV] = {
-	0x100000000ULL, 0x1, 0x1	/* cycles, then any type */
+static const unsigned long long gen_config[NDEV_MAX] = {
+	0x100000000ULL, 0x1, 0x1, 0x1	/* cycles, then any type */
 };
-static const char *const vendor_prefix[NDEV] = {
-	NULL, "nvidia_scf_pmu_", "ampere_mcu_pmu_"
+static const char *const vendor_prefix[NDEV_MAX] = {
+	NULL, "nvidia_scf_pmu_", "ampere_mcu_pmu_", "nvidia_scf_pmu_"
 };
-static const unsigned long long vendor_config[NDEV] = {
-	0, 0x1d, 0x19			/* bus_cycles, cycle_count */
+static const unsigned long long vendor_config[NDEV_MAX] = {
+	0, 0x1d, 0x19, 0x1d		/* bus_cycles, cycle_count */
 };
 
 static int checks, failures;
@@ -167,7 +173,7 @@ static int module_loaded(const char *name)
 /* The PMU registered by a device: the child directory with a "type". */
 static const char *pmu_of(int dev)
 {
-	static char name[NDEV][128];
+	static char name[NDEV_MAX][128];
 	char p[PATH_MAX];
 	struct dirent *e;
 	DIR *d;
@@ -213,7 +219,7 @@ static void state(const char *tag)
 	int i;
 
 	printf("# state %s:", tag);
-	for (i = 0; i < NDEV; i++)
+	for (i = 0; i < ndev; i++)
 		printf(" %s=%s", dev_name[i], is_bound(i) ?
 		       (pmu_of(i)[0] ? pmu_of(i) : "<bound, no pmu>") : "<unbound>");
 	printf("\n");
@@ -306,7 +312,7 @@ static void check_counts(int fd, const char *what)
 	struct val a, b;
 
 	CHECK(!read_ev(fd, &a), "%s: read", what);
-	for (int i = 0; i < NDEV; i++)
+	for (int i = 0; i < ndev; i++)
 		tick(i, 1000);
 	CHECK(!read_ev(fd, &b) && b.value == a.value + 1000 && b.enabled > a.enabled,
 	      "%s: counts (%llu -> %llu)", what, a.value, b.value);
@@ -325,7 +331,7 @@ static void check_revoked(int fd, unsigned long long count, const char *what)
 
 	CHECK(!read_ev(fd, &a) && a.value == count, "%s: read gives the count at revoke (%llu, want %llu)",
 	      what, a.value, count);
-	for (i = 0; i < NDEV; i++)
+	for (i = 0; i < ndev; i++)
 		tick(i, 7);
 	msleep(20);
 	CHECK(!read_ev(fd, &b) && b.value == a.value && b.enabled == a.enabled &&
@@ -381,7 +387,7 @@ static void run_after(int loops)
 	struct val v;
 	int fd[NDEV], rfd[NDEV], i, n;
 	long t;
-	char old[128];
+	char old[128], fallback[128] = "";
 
 	printf("# 1. the core module alone: every device is served, generically\n");
 	CHECK(!insmod("arm_cspmu_module"), "insmod arm_cspmu_module");
@@ -457,6 +463,12 @@ static void run_after(int loops)
 		state("nvidia unloaded");
 		CHECK(is_bound(NV) && is_generic(NV), "%s fell back to generic (%s)",
 		      dev_name[NV], pmu_of(NV));
+		/* The generic index is freed at each unbind: the same name. */
+		if (!n)
+			snprintf(fallback, sizeof(fallback), "%s", pmu_of(NV));
+		else
+			CHECK(!strcmp(pmu_of(NV), fallback),
+			      "the fallback PMU keeps its name (%s, first %s)", pmu_of(NV), fallback);
 		check_revoked(fd[NV], c, "NVIDIA event after rmmod");
 		rfd[NV] = open_ev(NV, gen_config[NV]);
 		CHECK(rfd[NV] >= 0, "open a generic event on the fallback PMU");
@@ -487,9 +499,9 @@ static void run_after(int loops)
 			CHECK(!bind_dev(i, 1), "bind %s through sysfs", dev_name[i]);
 			CHECK(is_bound(i) && (i == GEN ? is_generic(i) : is_vendor(i)),
 			      "%s bound again (%s)", dev_name[i], pmu_of(i));
-			if (i == AMP)
-				CHECK(!strcmp(pmu_of(i), old), "Ampere PMU keeps its name (%s, was %s)",
-				      pmu_of(i), old);
+			if (i != NV)
+				CHECK(!strcmp(pmu_of(i), old), "%s keeps its name (%s, was %s)",
+				      dev_name[i], pmu_of(i), old);
 			fd[i] = open_ev(i, i == GEN ? gen_config[i] : vendor_config[i]);
 			CHECK(fd[i] >= 0, "open an event on the new %s", pmu_of(i));
 			check_counts(fd[i], pmu_of(i));
@@ -546,6 +558,64 @@ static void run_after(int loops)
 	state("end");
 }
 
+/* ------------------------------------------------------------------ dup */
+
+/*
+ * Two NVIDIA SCF devices on one socket: the backend names both
+ * nvidia_scf_pmu_0, so it can serve only one. The other must stay served
+ * generically (not be left unbound, out of reach of later reprobes), and
+ * unloading the backend must leave it alone.
+ */
+static void run_dup(void)
+{
+	unsigned long long c;
+	struct val v;
+	int fd, i, n;
+
+	ndev = NDEV_MAX;
+	printf("# dup 1. the core module alone: both SCF devices generic\n");
+	CHECK(!insmod("arm_cspmu_module"), "insmod arm_cspmu_module");
+	state("core only");
+	for (i = 0; i < ndev; i++)
+		CHECK(is_bound(i) && is_generic(i), "%s bound generically (%s)",
+		      dev_name[i], pmu_of(i));
+	fd = open_ev(NV2, gen_config[NV2]);
+	CHECK(fd >= 0, "open a generic event on %s (%d)", pmu_of(NV2), fd);
+	check_counts(fd, pmu_of(NV2));
+
+	for (n = 0; n < 2; n++) {
+		printf("# dup 2.%d. nvidia_cspmu loads: one SCF device is its, the other stays generic\n",
+		       n);
+		read_ev(fd, &v);
+		c = v.value;
+		CHECK(!insmod("nvidia_cspmu"), "insmod nvidia_cspmu");
+		state("nvidia loaded");
+		CHECK(is_vendor(NV) && !strcmp(pmu_of(NV), "nvidia_scf_pmu_0"),
+		      "%s moved to the NVIDIA backend (%s)", dev_name[NV], pmu_of(NV));
+		CHECK(is_bound(NV2) && is_generic(NV2),
+		      "%s, whose NVIDIA name is taken, is bound generically (%s)",
+		      dev_name[NV2], is_bound(NV2) ? pmu_of(NV2) : "<unbound>");
+		CHECK(klog_has("nvidia_cspmu failed (-17), using the generic implementation"),
+		      "the kernel log says why %s stayed generic", dev_name[NV2]);
+		/* Reprobed on the way: its generic PMU was replaced. */
+		check_revoked(fd, c, "generic event of the reprobed device");
+		close(fd);
+		fd = open_ev(NV2, gen_config[NV2]);
+		CHECK(fd >= 0, "open a generic event on %s (%d)", pmu_of(NV2), fd);
+		check_counts(fd, pmu_of(NV2));
+
+		printf("# dup 3.%d. nvidia_cspmu unloads: the generic device is left alone\n", n);
+		CHECK(!rmmod("nvidia_cspmu", 0), "rmmod nvidia_cspmu");
+		state("nvidia unloaded");
+		CHECK(is_bound(NV) && is_generic(NV), "%s fell back to generic (%s)",
+		      dev_name[NV], pmu_of(NV));
+		CHECK(is_bound(NV2) && is_generic(NV2), "%s still bound generically (%s)",
+		      dev_name[NV2], pmu_of(NV2));
+		check_counts(fd, "the generic device's event, across the unload");
+	}
+	close(fd);
+}
+
 /* --------------------------------------------------------------- before */
 
 /*
@@ -599,7 +669,8 @@ static int fake_modprobe(int argc, char **argv)
 	if (argc < 2)
 		return 1;
 	readstr("/proc/cmdline", cmdline, sizeof(cmdline));
-	first = !requests(module) || strstr(cmdline, "cspmu.mode=before");
+	first = !requests(module) || strstr(cmdline, "cspmu.mode=before") ||
+		strstr(cmdline, "cspmu.mode=dup");
 	fd = open("/modprobe.log", O_WRONLY | O_APPEND | O_CREAT, 0644);
 	if (fd >= 0) {
 		dprintf(fd, "%s\n", module);
@@ -655,6 +726,12 @@ int main(int argc, char **argv)
 		if (write(fd, msg, sizeof(msg) - 1) < 0)
 			printf("write /dev/kmsg: %s\n", strerror(errno));
 		close(fd);
+	} else if (p && !strncmp(p + 11, "dup", 3)) {
+		printf("CSPMU-TEST: mode dup\n");
+		run_dup();
+		printf("CSPMU-TEST: %d checks, %d failed\n", checks, failures);
+		printf("CSPMU-TEST: %s\n", failures ? "FAIL" : "PASS");
+		rc = failures ? 1 : 0;
 	} else if (p && !strncmp(p + 11, "before", 6)) {
 		printf("CSPMU-TEST: mode before\n");
 		run_before();

@@ -7,13 +7,19 @@
 #   after:  the series; every check must pass, no splat on the console.
 #   before: the base; the steps must be refused, then the forced unload
 #           under a live event must crash the kernel (a splat is required).
-# Usage: tests/arm64/run.sh after|before [loops]
+#   CASE=dup: a fourth device, a second NVIDIA SCF PMU that the backend
+#           cannot name (tests/arm64/cspmu-dup.dtsi), and /init runs the
+#           duplicate-name steps instead (cspmu.mode=dup; after only).
+# Usage: [CASE=dup] tests/arm64/run.sh after|before [loops]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 variant=${1:?after|before}
 loops=${2:-10}
+case=${CASE:-}
 b=$top/build/arm64-$variant
-out=$top/out/arm64-$variant
+out=$top/out/arm64-$variant${case:+-$case}
+mode=$variant
+[ -z "$case" ] || mode=$case
 rm -rf "$out"; mkdir -p "$out"
 [ -f "$b/arch/arm64/boot/Image" ] || "$top/scripts/build.sh" "arm64-$variant"
 
@@ -25,7 +31,8 @@ aarch64-linux-gnu-gcc -static -O2 -Wall -Wno-format-truncation \
 mach=(-nodefaults -M virt -cpu cortex-a72 -smp 2 -m 1G)
 qemu-system-aarch64 "${mach[@]}" -machine dumpdtb="$out/virt.dtb" -nographic > /dev/null
 dtc -q -I dtb -O dts -o "$out/virt.dts" "$out/virt.dtb"
-{ head -n -1 "$out/virt.dts"; cat "$top/tests/arm64/cspmu-nodes.dtsi"; echo '};'; } > "$out/cspmu.dts"
+{ head -n -1 "$out/virt.dts"; cat "$top/tests/arm64/cspmu-nodes.dtsi"
+  [ -z "$case" ] || cat "$top/tests/arm64/cspmu-$case.dtsi"; echo '};'; } > "$out/cspmu.dts"
 dtc -q -I dts -O dtb -o "$out/cspmu.dtb" "$out/cspmu.dts"
 
 {
@@ -50,6 +57,7 @@ preset() { regs+=(--device "loader,addr=$(($1 + 0xe00)),data=$2,data-len=4"
 preset 0x7f000000 0x7f07 0x43b
 preset 0x7f001000 0x3f07 0x2cf0036b
 preset 0x7f002000 0x3f07 0xa16
+[ "$case" != dup ] || preset 0x7f003000 0x3f07 0x2cf0036b
 
 # The runner (scripts/vm --arch arm64) gives the same exit rules as for
 # every x86 guest: 0 when /init exited 0 with no splat in the console or in
@@ -59,9 +67,9 @@ log=$out/console.log
 rc=0
 "$top/scripts/vm" --arch arm64 --variant "arm64-$variant" --out "$out" --timeout 900 \
 	--cpus 2 --mem 1G --dtb "$out/cspmu.dtb" --initrd "$out/initramfs.cpio" "${regs[@]}" \
-	--append "cspmu.mode=$variant" --append "cspmu.loops=$loops" || rc=$?
+	--append "cspmu.mode=$mode" --append "cspmu.loops=$loops" || rc=$?
 echo "vm exit $rc; console: ${log#"$top"/}"
-if [ "$variant" = after ]; then
+if [ "$variant" = after ] || [ -n "$case" ]; then
 	grep -E '^(not ok|CSPMU-TEST)' "$log" || true
 	[ "$rc" = 0 ] || { echo "FAIL: vm exit $rc"; exit 1; }
 	grep -q '^CSPMU-TEST: PASS' "$log" || { tail -40 "$log"; echo "FAIL"; exit 1; }
