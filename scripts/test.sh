@@ -120,6 +120,10 @@ suite guest-after-inherit-stat-read build-after scripts/vm --out out/test/inheri
 suite guest-arm64-after-cspmu build-arm64-after tests/arm64/run.sh after "$CSPMU_LOOPS"
 # The base refuses those steps; forced (rmmod -f), it crashes at the next read.
 suite guest-arm64-before-cspmu build-arm64-before tests/arm64/run.sh before
+# A fourth device, a second NVIDIA SCF PMU whose backend name is taken: it
+# stays bound generically, across backend loads and unloads (on the base
+# it is left unbound).
+suite guest-arm64-after-cspmu-dup build-arm64-after env CASE=dup tests/arm64/run.sh after
 
 # A short "make stress" (4 vCPUs): unbind/bind, event users of every kind,
 # fork storm, CPU hotplug, cgroup moves and trinity for STRESS_SECONDS,
