@@ -4,6 +4,9 @@
 # Prints "case result" lines: pass, fail, splat (the kernel reported a
 # problem), died (the guest crashed or hung).
 # Usage: selftest-matrix.sh before|after [out-file]
+# CASES="a b": run only those cases and merge their lines into out-file,
+# which keeps the other cases' lines from its last full run (in the order
+# of the kselftest's list).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 variant=$1 outfile=${2:-/dev/stdout}
@@ -11,7 +14,8 @@ bin=$top/build/selftests/pmu_unregister
 out=$top/out/matrix-$variant
 rm -rf "$out"; mkdir -p "$out"
 : > "$out/table"
-for t in $("$bin" -l 2>&1 | awk '/^#|^---/ {next} NF {print $NF}'); do
+all=$("$bin" -l 2>&1 | awk '/^#|^---/ {next} NF {print $NF}')
+for t in ${CASES:-$all}; do
 	"$top/scripts/vm" --variant "$variant" --out "$out/$t" --timeout 150 --append oops=panic \
 		--env "export VARIANT=$variant" -- \
 		bash -c "top=$top; . $top/tests/guest/lib.sh; load_test_pmu && TEST_PERF_PMU_KO=\$kbuild/lib/test_perf_pmu.ko $bin -t $t" \
@@ -25,6 +29,12 @@ for t in $("$bin" -l 2>&1 | awk '/^#|^---/ {next} NF {print $NF}'); do
 	s=$(python3 "$top/scripts/triage.py" "$out/$t/console.log" | head -1 | sed 's/^\[[^]]*\] //')
 	printf '%-40s %-6s %s\n' "$t" "$r" "$s" | tee -a "$out/table"
 done
+if [ -n "${CASES:-}" ] && [ -f "$outfile" ]; then
+	for t in $all; do
+		grep -m1 "^$t " "$out/table" || grep -m1 "^$t " "$outfile"
+	done > "$out/merged"
+	mv "$out/merged" "$out/table"
+fi
 n=$(grep -c . "$out/table")
 {
 	echo "# pmu_unregister kselftest, each case in its own boot of the $variant kernel"
