@@ -379,6 +379,18 @@ static int bind_dev(int dev, int bind)
 	return writestr(bind ? DRV "/bind" : DRV "/unbind", dev_name[dev]);
 }
 
+/* Load arm_cspmu alone: every device of this boot is bound generically. */
+static void core_only(void)
+{
+	int i;
+
+	CHECK(!insmod("arm_cspmu_module"), "insmod arm_cspmu_module");
+	state("core only");
+	for (i = 0; i < ndev; i++)
+		CHECK(is_bound(i) && is_generic(i), "%s bound generically (%s)",
+		      dev_name[i], pmu_of(i));
+}
+
 /* ---------------------------------------------------------------- after */
 
 static void run_after(int loops)
@@ -390,11 +402,7 @@ static void run_after(int loops)
 	char old[128], fallback[128] = "";
 
 	printf("# 1. the core module alone: every device is served, generically\n");
-	CHECK(!insmod("arm_cspmu_module"), "insmod arm_cspmu_module");
-	state("core only");
-	for (i = 0; i < NDEV; i++)
-		CHECK(is_bound(i) && is_generic(i), "%s bound generically (%s)",
-		      dev_name[i], pmu_of(i));
+	core_only();
 	CHECK(wait_requests("nvidia_cspmu", 1) == 1, "nvidia_cspmu requested once");
 	CHECK(wait_requests("ampere_cspmu", 1) == 1, "ampere_cspmu requested once");
 
@@ -570,15 +578,11 @@ static void run_dup(void)
 {
 	unsigned long long c;
 	struct val v;
-	int fd, i, n;
+	int fd, n;
 
 	ndev = NDEV_MAX;
 	printf("# dup 1. the core module alone: both SCF devices generic\n");
-	CHECK(!insmod("arm_cspmu_module"), "insmod arm_cspmu_module");
-	state("core only");
-	for (i = 0; i < ndev; i++)
-		CHECK(is_bound(i) && is_generic(i), "%s bound generically (%s)",
-		      dev_name[i], pmu_of(i));
+	core_only();
 	fd = open_ev(NV2, gen_config[NV2]);
 	CHECK(fd >= 0, "open a generic event on %s (%d)", pmu_of(NV2), fd);
 	check_counts(fd, pmu_of(NV2));
