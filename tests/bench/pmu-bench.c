@@ -106,7 +106,6 @@ static void pin_cpu(int cpu)
 		die("sched_setaffinity");
 }
 
-/* Two tasks on one CPU ping-pong a byte; each has n events. Switches/s. */
 /*
  * A timed loop starts now. scripts/insn-profile (PMU_BENCH_ANNOUNCE set)
  * waits for this line on the console before it traces system calls, so
@@ -119,6 +118,7 @@ static double loop_start(void)
 	return now();
 }
 
+/* Two tasks on one CPU ping-pong a byte; each has n events. Switches/s. */
 static void bench_ctxsw(int n, int sw_only)
 {
 	int ab[2], ba[2];
