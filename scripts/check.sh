@@ -21,15 +21,19 @@ out=$top/out/check
 mkdir -p "$out"
 export PYTHONPATH=/usr/lib/python3/dist-packages	# checkpatch's spelling/git helpers
 mapfile -t commits < <(git -C "$linux" rev-list --reverse base..HEAD)
-patches=("$top"/patches/0*.patch)
-patches=("${patches[@]:1}")	# without the cover letter
+# Both series (patches/, then patches/drivers/), without the cover letters.
+patches=($(ls "$top"/patches/0*.patch "$top"/patches/drivers/0*.patch 2>/dev/null |
+	grep -v '/0000-cover-letter.patch$'))
+# A patch's name in the output and in series/checkpatch-justified.txt:
+# its number, "drivers/" first for the second series.
+pname() { local d; d=$(basename "$(dirname "$1")"); [ "$d" = drivers ] && echo "drivers/$(basename "$1" | cut -c1-4)" || basename "$1" | cut -c1-4; }
 [ ${#patches[@]} = ${#commits[@]} ] ||
 	{ echo "patches/ has ${#patches[@]} patches, linux/ ${#commits[@]} commits: run make export"; exit 1; }
 
 check_checkpatch() {
 	local p n r line bad=0 justified=$top/series/checkpatch-justified.txt
 	for p in "${patches[@]}"; do
-		n=$(basename "$p" | cut -c1-4)
+		n=$(pname "$p")
 		r=$(cd "$linux" && scripts/checkpatch.pl --strict --terse --no-summary \
 			--no-tree --root=. "$p" 2>&1 | sed "s|^$p:||")
 		[ -n "$r" ] || { echo "$n clean"; continue; }
@@ -63,20 +67,27 @@ check_maintainers() {
 	{
 		echo "# get_maintainer.pl --no-git --no-git-fallback, per patch (make check)"
 		for p in "${patches[@]}"; do
-			echo "$(basename "$p"):"
+			echo "${p#"$top"/patches/}:"
 			(cd "$linux" && scripts/get_maintainer.pl --no-git --no-git-fallback \
 				--no-rolestats "$p" 2>/dev/null) | sed 's/^/  /'
 		done
 	} > "$rec.tmp"
 	mv "$rec.tmp" "$rec"
 	echo "recipients: $(grep -c '^  ' "$rec") lines in series/recipients.txt"
-	# The cover letter's "Recipients" section is their union.
-	if ! diff <(grep '^  ' "$rec" | sort -u) \
-		<(sed -n '/^Recipients$/,$p' "$top/series/cover-letter.txt" | grep '^  ') \
-		> "$out/recipients.diff"; then
-		echo "series/cover-letter.txt: Recipients differ from get_maintainer.pl:"
-		cat "$out/recipients.diff"; bad=1
-	fi
+	# Each cover letter's "Recipients" section is the union for its series.
+	local series cover
+	for series in core drivers; do
+		cover=$top/series/cover-letter.txt
+		[ $series = core ] || cover=$top/series/drivers-cover-letter.txt
+		[ $series = core ] || [ -d "$top/patches/drivers" ] || continue
+		if ! diff <(awk -v s=$series '/^[^ ]/ { d = ($1 ~ /^drivers\//) } \
+				/^  / && (s == "drivers") == d' "$rec" | sort -u) \
+			<(sed -n '/^Recipients$/,$p' "$cover" | grep '^  ') \
+			> "$out/recipients-$series.diff"; then
+			echo "${cover#"$top"/}: Recipients differ from get_maintainer.pl:"
+			cat "$out/recipients-$series.diff"; bad=1
+		fi
+	done
 	return $bad
 }
 

@@ -47,7 +47,7 @@ both=$(comm -12 <(echo "$touched") <(echo "$changed"))
 if ! "${g[@]}" -c user.name=rebase -c user.email=rebase@localhost \
 	rebase -q --onto newbase base series > "$work/rebase.log" 2>&1; then
 	patch=$("${g[@]}" log -1 --format=%s REBASE_HEAD 2>/dev/null || echo '?')
-	n=$(grep -lF "Subject: [PATCH" patches/[0-9]*.patch | while read -r f; do
+	n=$(grep -lF "Subject: [PATCH" patches/[0-9]*.patch patches/drivers/[0-9]*.patch 2>/dev/null | while read -r f; do
 		grep -qF "$(echo "$patch" | cut -c1-50)" "$f" && basename "$f"; done | head -1)
 	echo "rebase: CONFLICT: ${n:-$patch} does not apply to $new" >&2
 	for f in $("${g[@]}" diff --name-only --diff-filter=U); do

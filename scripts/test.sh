@@ -9,7 +9,7 @@
 # numbers the cover letter quotes). Any one can be set on its own:
 #   TRIES (perf stat unbind tries), PERF_TRIES (record/inherit tries),
 #   PCI_TRIES, LOOPS (kselftest loops), CSPMU_LOOPS, STRESS_SECONDS,
-#   FAULT_LOOPS, SEED.
+#   FAULT_LOOPS, DEV_LOOPS, SEED.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -17,10 +17,10 @@ out=$top/out/test
 rm -rf "$out"; mkdir -p "$out"
 if [ "${FULL:-0}" = 1 ]; then
 	: "${TRIES:=50}" "${PERF_TRIES:=50}" "${PCI_TRIES:=5}" "${LOOPS:=5}"
-	: "${CSPMU_LOOPS:=10}" "${STRESS_SECONDS:=120}" "${FAULT_LOOPS:=10}"
+	: "${CSPMU_LOOPS:=10}" "${STRESS_SECONDS:=120}" "${FAULT_LOOPS:=10}" "${DEV_LOOPS:=5}"
 else
 	: "${TRIES:=10}" "${PERF_TRIES:=8}" "${PCI_TRIES:=3}" "${LOOPS:=2}"
-	: "${CSPMU_LOOPS:=10}" "${STRESS_SECONDS:=90}" "${FAULT_LOOPS:=6}"
+	: "${CSPMU_LOOPS:=10}" "${STRESS_SECONDS:=90}" "${FAULT_LOOPS:=6}" "${DEV_LOOPS:=2}"
 fi
 : "${SEED:=1}"
 pass=0 fail=0 failed=() n=0 total=0 counting=1 t_start=$SECONDS
@@ -124,6 +124,12 @@ suite guest-arm64-before-cspmu build-arm64-before tests/arm64/run.sh before
 # stays bound generically, across backend loads and unloads (on the base
 # it is left unbound).
 suite guest-arm64-after-cspmu-dup build-arm64-after env CASE=dup tests/arm64/run.sh after
+# The other arm64 PMU drivers that the second series converts, on fake
+# devices (tests/arm64/devices.conf: SMMUv3 PMCG, i.MX8/i.MX9 DDR, CN10K
+# DDR and TAD, RK3568 DFI): unbind, bind and rmmod with events open
+# (DEV_LOOPS rounds); the base must refuse the unbind and the rmmod.
+suite guest-arm64-after-devices build-arm64-after tests/arm64/devtest.sh after "$DEV_LOOPS"
+suite guest-arm64-before-devices build-arm64-before tests/arm64/devtest.sh before
 
 # A short "make stress" (4 vCPUs): unbind/bind, event users of every kind,
 # fork storm, CPU hotplug, cgroup moves and trinity for STRESS_SECONDS,
@@ -136,7 +142,7 @@ plan
 counting=0
 echo "make test: $total suites on $(git -C linux log -1 --format=%s base 2>/dev/null || echo '?')" \
 	"(TRIES=$TRIES PERF_TRIES=$PERF_TRIES PCI_TRIES=$PCI_TRIES LOOPS=$LOOPS" \
-	"CSPMU_LOOPS=$CSPMU_LOOPS STRESS_SECONDS=$STRESS_SECONDS FAULT_LOOPS=$FAULT_LOOPS SEED=$SEED)"
+	"CSPMU_LOOPS=$CSPMU_LOOPS DEV_LOOPS=$DEV_LOOPS STRESS_SECONDS=$STRESS_SECONDS FAULT_LOOPS=$FAULT_LOOPS SEED=$SEED)"
 plan
 echo "total time $(fmt $((SECONDS - t_start)))"
 [ $fail = 0 ] || echo "failed: ${failed[*]}"

@@ -23,27 +23,14 @@ mode=$variant
 rm -rf "$out"; mkdir -p "$out"
 [ -f "$b/arch/arm64/boot/Image" ] || "$top/scripts/build.sh" "arm64-$variant"
 
-aarch64-linux-gnu-gcc -static -O2 -Wall -Wno-format-truncation \
-	-o "$out/init" "$top/tests/arm64/cspmu-test.c"
-
-# The DT of the exact machine, plus the PMU nodes (QEMU rewrites only
-# /memory and /chosen of a -dtb).
-mach=(-nodefaults -M virt -cpu cortex-a72 -smp 2 -m 1G)
-qemu-system-aarch64 "${mach[@]}" -machine dumpdtb="$out/virt.dtb" -nographic > /dev/null
-dtc -q -I dtb -O dts -o "$out/virt.dts" "$out/virt.dtb"
-{ head -n -1 "$out/virt.dts"; cat "$top/tests/arm64/cspmu-nodes.dtsi"
-  [ -z "$case" ] || cat "$top/tests/arm64/cspmu-$case.dtsi"; echo '};'; } > "$out/cspmu.dts"
-dtc -q -I dts -O dtb -o "$out/cspmu.dtb" "$out/cspmu.dts"
+. "$top/tests/arm64/lib.sh"
+arm64_init "$out" "$top/tests/arm64/cspmu-test.c"
+dtsi=("$top/tests/arm64/cspmu-nodes.dtsi")
+[ -z "$case" ] || dtsi+=("$top/tests/arm64/cspmu-$case.dtsi")
+arm64_dtb "$out" cspmu "${dtsi[@]}"
 
 {
-	echo "dir /dev 0755 0 0"
-	echo "nod /dev/console 0600 0 0 c 5 1"
-	echo "dir /proc 0755 0 0"
-	echo "dir /sys 0755 0 0"
-	echo "dir /sbin 0755 0 0"
-	echo "dir /lib 0755 0 0"
-	echo "dir /lib/modules 0755 0 0"
-	echo "file /init $out/init 0755 0 0"
+	arm64_initramfs_head "$out"
 	echo "file /sbin/modprobe $out/init 0755 0 0"
 	for m in arm_cspmu_module nvidia_cspmu ampere_cspmu; do
 		echo "file /lib/modules/$m.ko $b/drivers/perf/arm_cspmu/$m.ko 0644 0 0"

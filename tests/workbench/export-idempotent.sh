@@ -13,7 +13,8 @@ git -C linux tag -f base "$(git -C "$top/linux" rev-parse base)" >/dev/null
 # Only the files the series touches need to be checked out for git am, and
 # .gitattributes for the hunk headers (diff=cpp) to come out the same.
 git -C linux sparse-checkout set --no-cone /.gitattributes \
-	$(sed -n 's|^diff --git a/\([^ ]*\) .*|/\1|p' patches/*.patch | sort -u)
+	$(cat patches/*.patch $(ls patches/drivers/*.patch 2>/dev/null) |
+		sed -n 's|^diff --git a/\([^ ]*\) .*|/\1|p' | sort -u)
 git -C linux checkout -q --detach base
 scripts/apply.sh linux
 scripts/export.sh
