@@ -21,4 +21,4 @@ scripts/export.sh
 diff -r "$top/patches" patches
 scripts/export.sh
 diff -r "$top/patches" patches
-echo "export is idempotent: $(ls patches | wc -l) files unchanged after apply + export twice"
+echo "export is idempotent: $(find patches -type f | wc -l) files unchanged after apply + export twice"
