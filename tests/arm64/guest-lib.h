@@ -10,11 +10,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/perf_event.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -158,6 +162,26 @@ static inline int read_ev(int fd, struct val *v)
 {
 	memset(v, 0, sizeof(*v));
 	return read(fd, v, sizeof(*v)) == sizeof(*v) ? 0 : -errno;
+}
+
+/*
+ * What a revoked event refuses (the semantics of the core series): poll()
+ * reports POLLHUP|POLLERR, ioctl() and a new mmap() fail with ENODEV.
+ */
+static inline void check_revoked_refuses(int fd, const char *what)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	void *p;
+
+	CHECK(poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)) == (POLLHUP | POLLERR),
+	      "%s: poll reports POLLHUP|POLLERR (0x%x)", what, pfd.revents);
+	errno = 0;
+	CHECK(ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) == -1 && errno == ENODEV,
+	      "%s: ioctl(ENABLE) fails with ENODEV (%s)", what, strerror(errno));
+	errno = 0;
+	p = mmap(NULL, 2 * getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(p == MAP_FAILED && errno == ENODEV, "%s: mmap fails with ENODEV (%s)",
+	      what, strerror(errno));
 }
 
 #endif
