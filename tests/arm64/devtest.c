@@ -291,9 +291,6 @@ int main(void)
 		printf("DEVTEST: %s\n", failures ? "FAIL" : "PASS");
 		rc = failures ? 1 : 0;
 	}
-	dump_kernel_log();
-	printf("pmu-vm: payload exit status %d\n", rc);
-	sync();
-	reboot(RB_POWER_OFF);
+	guest_exit(rc);
 	return 0;
 }

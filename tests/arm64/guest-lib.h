@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/reboot.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -154,6 +155,18 @@ static inline void dump_kernel_log(void)
 		printf("pmu-vm: kernel log ends\n");
 	}
 	free(buf);
+}
+
+/*
+ * The end of the payload, in scripts/vm's protocol: the kernel log, the
+ * exit status, then power off.
+ */
+static inline void guest_exit(int rc)
+{
+	dump_kernel_log();
+	printf("pmu-vm: payload exit status %d\n", rc);
+	sync();
+	reboot(RB_POWER_OFF);
 }
 
 struct val { unsigned long long value, enabled, running; };
