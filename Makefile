@@ -111,5 +111,5 @@ clean:
 	rm -rf build out
 
 # Not part of make test: about 55 min cold (kernel 24 min, 35 boots 20 min).
-mainline: deps
+mainline: deps tree
 	scripts/mainline.sh

@@ -11,12 +11,21 @@
 # and modules into build/mainline/, builds the pmu_unregister kselftest of
 # the patched tree into build/mainline-selftests/, and runs it in the guest
 # (scripts/vm --kernel): once with every case in one boot, then each case in
-# a boot of its own (pass / fail / splat / hang). Results:
-# results/mainline.txt; logs: out/mainline/.
+# a boot of its own (pass / fail / splat / hang), then each reproducer of
+# mainline/reproducers.txt in a boot of its own, the perf tool scenarios, a
+# short make stress (KERNEL=mainline), and the kselftest on our 6.12 kernel
+# (build/after) for the "ours" column. The fixed stage does it again with
+# mainline/fixes/*.patch applied on top (logs in out/mainline-fixed/).
+# Results: results/mainline.txt (with the side-by-side table, reasons from
+# mainline/reasons.txt); logs: out/mainline/.
 #
 # Usage: scripts/mainline.sh [stage...]
-#   stages: fetch tree config build selftests run perf (default: all, in order);
-#   report rewrites results/mainline.txt from the logs in out/mainline/
+#   stages: fetch tree config build selftests run repro perf stress ours fixed
+#   (default: all, in order); report rewrites results/mainline.txt from the
+#   logs in out/mainline*/. FIXES=1 runs the named stages on the fixed tree;
+#   the fixed stage boots each case of kind defect or both in
+#   mainline/reasons.txt (FIXED_CASES: others).
+#   STRESS_SECONDS, STRESS_LOOPS  the short make stress (90, 6)
 #   TRIES, PERF_TRIES, SEED  the perf tool scenarios (4, 3, 1)
 #   PERF_SCENARIOS     a subset of "smoke unbind perf-tool"
 #   PERF_TRY_SECONDS   guest timeout per perf-tool try (default 100; make test: 60)
@@ -34,6 +43,15 @@ src=$top/build/mainline-src
 out=$top/build/mainline
 kst=$top/build/mainline-selftests
 logs=$top/out/mainline
+fixed_logs=$top/out/mainline-fixed
+# FIXES=1: mainline with our fixes for its defects (mainline/fixes/) on
+# top of the test patches; same source and build directories (switching
+# rewrites only the files the fixes touch), logs of their own.
+patches() {
+	ls "$top"/mainline/0*.patch
+	[ "${FIXES:-0}" = 0 ] || ls "$top"/mainline/fixes/0*.patch
+}
+[ "${FIXES:-0}" = 0 ] || logs=$fixed_logs
 cache=${PMU_SOURCE_CACHE:-/var/cache/pmu-revoke}
 package=${MAINLINE_PACKAGE:-linux-source-7.3}
 mkdir -p "$logs"
@@ -108,40 +126,27 @@ source_info() {
 
 # --- tree: pristine base commit + mainline/*.patch ------------------------
 tree() {
-	local want tmp
+	local want
 	source_info
 	if [ "$(git -C "$src" log -1 --format=%s base 2>/dev/null)" != "$PACKAGE $VERSION" ]; then
 		say "creating build/mainline-src from $PACKAGE $VERSION"
-		rm -rf "$src" "$src.tmp"
-		tmp=$src.tmp
-		mkdir -p "$tmp"
-		tar -C "$tmp" --strip-components=1 -xf "$TARBALL"
-		(
-			export GIT_AUTHOR_NAME="Debian linux-source" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org"
-			export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
-			export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
-			git -C "$tmp" init -q -b work
-			git -C "$tmp" config core.autocrlf false
-			git -C "$tmp" config gc.auto 0
-			git -C "$tmp" add -A -f .
-			git -C "$tmp" commit -q --no-verify -m "$PACKAGE $VERSION"
-			git -C "$tmp" tag base
-		)
-		mv "$tmp" "$src"
+		rm -rf "$src"
+		"$top/scripts/base-commit.sh" "$TARBALL" "$src" "$PACKAGE $VERSION"
 	fi
-	# Re-apply when mainline/*.patch changed (only the files that differ
+	# Re-apply when the patch list changed (only the files that differ
 	# are rewritten, so make rebuilds only what the patches touch).
 	compgen -G "$top/mainline/0*.patch" > /dev/null || { say "no mainline/*.patch"; return 0; }
-	want=$(cat "$top"/mainline/0*.patch | sha256sum | cut -c1-32)
+	want=$(patches | xargs cat | sha256sum | cut -c1-32)
 	if [ "$(cat "$src/.git/mainline-patches" 2>/dev/null)" != "$want" ]; then
 		git -C "$src" am --abort > /dev/null 2>&1 || true
 		git -C "$src" reset -q --hard base
 		GIT_COMMITTER_NAME=mainline GIT_COMMITTER_EMAIL=mainline@localhost \
 		GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
-			git -C "$src" am -q --no-3way "$top"/mainline/0*.patch ||
+			# shellcheck disable=SC2046
+			git -C "$src" am -q --no-3way $(patches) ||
 			{ echo "mainline: a patch of mainline/ does not apply (git -C $src am --show-current-patch)" >&2; exit 1; }
 		echo "$want" > "$src/.git/mainline-patches"
-		say "applied $(ls "$top"/mainline/0*.patch | wc -l) patches of mainline/"
+		say "applied $(patches | wc -l) patches of mainline/$([ "${FIXES:-0}" = 0 ] || echo " and fixes/")"
 	fi
 }
 
@@ -187,11 +192,17 @@ build() {
 	say "built $(cat "$out/include/config/kernel.release") in $((SECONDS - s)) s"
 }
 
+# The reproducers: "binary test fix description" lines.
+reproducers() { grep -v '^#' "$top/mainline/reproducers.txt" 2>/dev/null | awk 'NF >= 2'; }
+
 selftests() {
+	local b
 	mkdir -p "$kst"
-	make -s -C "$src/tools/testing/selftests/perf_events" OUTPUT="$kst" \
-		KHDR_INCLUDES="-isystem $out/usr/include" "$kst/pmu_unregister" > "$logs/selftests.log" 2>&1 ||
-		{ cat "$logs/selftests.log"; exit 1; }
+	for b in pmu_unregister $(reproducers | awk '{print $1}' | sort -u); do
+		make -s -C "$src/tools/testing/selftests/perf_events" OUTPUT="$kst" \
+			KHDR_INCLUDES="-isystem $out/usr/include" "$kst/$b" > "$logs/selftests.log" 2>&1 ||
+			{ cat "$logs/selftests.log"; exit 1; }
+	done
 	say "built build/mainline-selftests/pmu_unregister ($("$kst/pmu_unregister" -l 2>&1 | grep -vc '^#\|^---\|^$') cases)"
 }
 
@@ -200,8 +211,10 @@ vm() {	# vm out-dir timeout command...
 	local o=$1 t=$2
 	shift 2
 	"$top/scripts/vm" --kernel "$out/arch/x86/boot/bzImage" --out "$o" --timeout "$t" \
-		--append oops=panic --env "export VARIANT=mainline" -- "$@"
+		--append oops=panic --env "export VARIANT=mainline" -- "$@" < /dev/null
 }
+# What the guest runs before a test binary: the ported test PMU driver.
+payload="top=$top; . $top/tests/guest/lib.sh; load_test_pmu || exit 1; export TEST_PERF_PMU_KO=\$kbuild/lib/test_perf_pmu.ko"
 verdict() {	# verdict status: the runner's exit status as a result word
 	case $1 in
 	0) echo pass ;;
@@ -212,47 +225,42 @@ verdict() {	# verdict status: the runner's exit status as a result word
 	*) echo fail ;;
 	esac
 }
-# The kselftest's failed checks in a log: "pmu_unregister.c:LINE: expression".
-failed_checks() {
-	sed -n 's/^# \(pmu_unregister\.c:[0-9]*\):[^:]*:\(.*\)$/\1: \2/p' "$1" | sort -t: -k2,2n -u
-}
 first_splat() { python3 "$top/scripts/triage.py" "$1" 2>/dev/null | head -1 | sed 's/^\[[^]]*\] //'; }
 
-# The kselftest's lines in a guest console (user output, no timestamp).
-ks_lines() { grep -aE '^(not )?ok [0-9]+ |^# Totals|^# pmu_unregister\.c:[0-9]+:' "$1" 2>/dev/null; }
-# case_result console.log rc [case]: the result word of a case (or the run).
-case_result() {
-	local log=$1 rc=$2 t=${3:-} r
-	r=$(verdict "$rc")
-	if [ -n "$t" ]; then
-		if ks_lines "$log" | grep -qE "^not ok [0-9]+ [^.]*\.$t( |$)"; then
-			r=fail
-		elif ks_lines "$log" | grep -qE "^ok [0-9]+ [^.]*\.$t # SKIP"; then
-			r=skip
-		elif [ "$r" = fail ] && ks_lines "$log" | grep -qE "^ok [0-9]+ [^.]*\.$t( |$)"; then
-			r=pass	# the binary failed for another reason; the case passed
-		fi
-		# The case's verdict, and whether the guest survived it cleanly.
-		case $(verdict "$rc") in
-		splat) r="$r+splat" ;;
-		hang) r="$r+hang" ;;
-		died) r="$r+died" ;;
-		esac
-		# A boot that ended before the case printed its verdict.
-		ks_lines "$log" | grep -qE "^(not )?ok [0-9]+ [^.]*\.$t( |$)" || r=$(verdict "$rc")
+# A kselftest's lines in a guest console (user output, no timestamp).
+ks_lines() { grep -aE '^(not )?ok [0-9]+ |^# Totals|^# [a-z_]+\.c:[0-9]+:' "$1" 2>/dev/null; }
+# judge dir case: the result of a case run in its own boot (out dir with
+# console.log and rc): pass, fail (a check failed), skip, then +splat (the
+# kernel reported a problem), +hang (killed at the timeout), +died (the
+# guest crashed); a boot that ended before the case's verdict is its
+# runner status alone.
+judge() {
+	local log=$1/console.log t=$2 rc r v
+	rc=$(cat "$1/rc" 2>/dev/null || echo 127)
+	v=$(verdict "$rc")
+	if ! ks_lines "$log" | grep -qE "^(not )?ok [0-9]+ [^.]*\.$t( |$)"; then
+		echo "$v"
+		return
 	fi
+	r=pass
+	ks_lines "$log" | grep -qE "^not ok [0-9]+ [^.]*\.$t( |$)" && r=fail
+	ks_lines "$log" | grep -qE "^ok [0-9]+ [^.]*\.$t # SKIP" && r=skip
+	case $v in
+	hang|died) r="$r+$v" ;;
+	*) [ "$v" = splat ] || [ -z "$(first_splat "$log")" ] || v=splat
+	   [ "$v" != splat ] || r="$r+splat" ;;
+	esac
 	echo "$r"
 }
-# The failed checks of a case in a console: "pmu_unregister.c:LINE: expression".
+# The failed checks of a case in a console: "file.c:LINE: expression".
 failed_checks() {	# failed_checks console.log case
-	ks_lines "$1" | sed -n "s/^# \(pmu_unregister\.c:[0-9]*\):$2:\(.*\)$/\1: \2/p" | sort -u
+	ks_lines "$1" | sed -n "s/^# \([a-z_]*\.c:[0-9]*\):$2:\(.*\)$/\1: \2/p" | sort -u
 }
 
 run() {
-	local bin=$kst/pmu_unregister all t rc o payload
+	local bin=$kst/pmu_unregister all t rc o
 	all=$("$bin" -l 2>&1 | awk '/^#|^---/ {next} NF {print $NF}')
 	echo "$all" > "$logs/cases"
-	payload="top=$top; . $top/tests/guest/lib.sh; load_test_pmu || exit 1; export TEST_PERF_PMU_KO=\$kbuild/lib/test_perf_pmu.ko"
 
 	# Every case in one boot, as make test runs it on our kernels.
 	rm -rf "$logs/all"
@@ -260,7 +268,7 @@ run() {
 	rc=0
 	vm "$logs/all" 900 bash -c "$payload; $bin 2>&1" > "$logs/all.log" 2>&1 || rc=$?
 	echo "$rc" > "$logs/all/rc"
-	say "single boot: $(case_result "$logs/all/console.log" "$rc")"
+	say "single boot: $(verdict "$rc")"
 
 	# Each case in its own boot: a splat or a hang is then the case's own.
 	if [ "${MATRIX:-1}" != 0 ]; then
@@ -270,9 +278,23 @@ run() {
 			rc=0
 			vm "$o" 240 bash -c "$payload; $bin -t $t 2>&1" > "$o.log" 2>&1 || rc=$?
 			echo "$rc" > "$o/rc"
-			say "case $t: $(case_result "$o/console.log" "$rc" "$t")"
+			say "case $t: $(judge "$o" "$t")"
 		done
 	fi
+	report
+}
+
+# Each reproducer of mainline/reproducers.txt in a boot of its own.
+repro() {
+	local bin t fix desc o rc
+	while read -r bin t fix desc; do
+		o=$logs/repro-$bin-$t
+		rm -rf "$o"
+		rc=0
+		vm "$o" 300 bash -c "$payload; $kst/$bin -t $t 2>&1" > "$o.log" 2>&1 || rc=$?
+		echo "$rc" > "$o/rc"
+		say "reproducer $bin $t: $(judge "$o" "$t")"
+	done < <(reproducers)
 	report
 }
 
@@ -298,90 +320,158 @@ perf_tool() {
 	report
 }
 
-# One line per case: ours (the last make test's single boot, if its console
-# is there), mainline in one boot, mainline in the case's own boot.
-side_by_side() {
-	local ours=$top/out/test/selftest/console.log t a b c
-	[ -s "$logs/all/console.log" ] && [ -s "$logs/matrix.txt" ] || return 0
-	echo
-	echo "## side by side (6.12 + our series: the single boot of the last make test," \
-		"out/test/selftest/console.log $( [ -f "$ours" ] && date -u -r "$ours" +%F || echo 'missing')"
-	printf '%-40s %-10s %-16s %s\n' "# case" "ours" "mainline-1boot" "mainline-own-boot"
-	for t in $(cat "$logs/cases"); do
-		a=$(sed -n "s/^.*\] //; s/^\(not ok\|ok\) [0-9]* [^.]*\.$t\( .*\)\{0,1\}$/\1/p" "$ours" 2>/dev/null | head -1)
-		b=$(ks_lines "$logs/all/console.log" | sed -n "s/^\(not ok\|ok\) [0-9]* [^.]*\.$t\( .*\)\{0,1\}$/\1/p" | head -1)
-		c=$(awk -v t="$t" '$1 == t {print $2}' "$logs/matrix.txt")
-		printf '%-40s %-10s %-16s %s\n' "$t" "${a:-?}" "${b:-?}" "${c:--}"
-	done
+# --- a short make stress on the mainline kernel (scripts/stress.sh, unchanged) --
+stress() {
+	local rc=0 secs=${STRESS_SECONDS:-90} loops=${STRESS_LOOPS:-6}
+	say "make stress on mainline: $secs s of load, $loops fault-injection loops"
+	KERNEL=mainline DURATION=$secs FAULT_LOOPS=$loops SEED=${SEED:-1} \
+		"$top/scripts/stress.sh" > "$logs/stress.log" 2>&1 || rc=$?
+	{
+		echo "result: $([ $rc = 0 ] && echo pass || echo "fail (exit $rc)")" \
+			"(KERNEL=mainline DURATION=$secs FAULT_LOOPS=$loops SEED=${SEED:-1} scripts/stress.sh)"
+		sed -n 's/^  \([a-z_0-9]*\) *\([0-9]*\)$/    \1 \2/p' "$logs/stress.log"
+		grep -v "Call Trace" "$top/out/stress-mainline/splats.txt" 2>/dev/null |
+			sed 's/^\[[^]]*\] //' | sort | uniq -c | sort -rn | head -8 | sed 's/^ */    splat x/'
+	} > "$logs/stress.txt"
+	say "stress: $(head -1 "$logs/stress.txt")"
+	report
 }
 
-# single.txt and matrix.txt from the consoles and exit statuses in out/mainline/.
-tabulate() {
-	local all t o rc r s
-	all=$(cat "$logs/cases" 2>/dev/null)
-	: > "$logs/single.txt"
-	if [ -f "$logs/all/console.log" ]; then
-		rc=$(cat "$logs/all/rc" 2>/dev/null || echo "?")
-		s=$(first_splat "$logs/all/console.log")
-		{
-			echo "boot: $(verdict "$rc") (runner exit $rc)${s:+; first splat: $s}"
-			python3 "$top/scripts/triage.py" "$logs/all/console.log" 2>/dev/null |
-				grep -E 'BUG|WARNING|Oops|panic|INFO|stall|refcount|corruption' | sed 's/^/  splat: /' | head -20
-			ks_lines "$logs/all/console.log" | grep -E '^(not )?ok |^# Totals' | sed 's/^/  /'
-		} > "$logs/single.txt"
-	fi
-	: > "$logs/matrix.txt"
-	for t in $all; do
-		o=$logs/case-$t
+# --- ours: the same kselftest on 6.12 + our series, for the table --------
+ours() {
+	local rc=0 o=$top/out/mainline/ours
+	say "ours: build/after and build/selftests (make test's), the kselftest in one boot"
+	"$top/scripts/build.sh" after > "$top/out/mainline/ours-build.log" 2>&1 ||
+		{ tail -20 "$top/out/mainline/ours-build.log"; exit 1; }
+	mkdir -p "$top/build/selftests"
+	make -s -C "$top/linux/tools/testing/selftests/perf_events" OUTPUT="$top/build/selftests" \
+		>> "$top/out/mainline/ours-build.log" 2>&1 || { tail -20 "$top/out/mainline/ours-build.log"; exit 1; }
+	rm -rf "$o"
+	"$top/scripts/vm" --out "$o" --timeout 900 --env "export LOOPS=1 SEED=${SEED:-1}" -- \
+		tests/guest/selftest-pmu-unregister.sh > "$o.log" 2>&1 < /dev/null || rc=$?
+	echo "$rc" > "$o/rc"
+	say "ours: $(verdict "$rc")"
+	report
+}
+
+# --- report: results/mainline.txt from out/mainline*/ ------------------------
+# matrix dir: one line per case of a run (its own boot each), failed checks below.
+matrix() {
+	local t o
+	for t in $(cat "$top/out/mainline/cases" 2>/dev/null); do
+		o=$1/case-$t
 		[ -f "$o/console.log" ] || continue
-		rc=$(cat "$o/rc" 2>/dev/null || echo "?")
-		r=$(case_result "$o/console.log" "$rc" "$t")
-		s=$(first_splat "$o/console.log")
-		# The runner reports a splat by its status only when the command
-		# succeeded: a failed case with a splat is "fail+splat".
-		[ -z "$s" ] || [ "${r#*+}" != "$r" ] || [ "$r" = died ] || [ "$r" = hang ] || r="$r+splat"
-		printf '%-40s %-11s %s\n' "$t" "$r" "$s" >> "$logs/matrix.txt"
-		failed_checks "$o/console.log" "$t" | sed 's/^/    /' >> "$logs/matrix.txt"
+		printf '%-40s %-11s %s\n' "$t" "$(judge "$o" "$t")" "$(first_splat "$o/console.log")"
+		failed_checks "$o/console.log" "$t" | sed 's/^/    /'
 	done
+}
+single() {	# single dir: the one-boot run
+	local rc s
+	[ -f "$1/all/console.log" ] || return 0
+	rc=$(cat "$1/all/rc" 2>/dev/null || echo "?")
+	s=$(first_splat "$1/all/console.log")
+	echo "boot: $(verdict "$rc") (runner exit $rc)${s:+; first splat: $s}"
+	python3 "$top/scripts/triage.py" "$1/all/console.log" 2>/dev/null |
+		grep -E 'BUG|WARNING|Oops|panic|INFO|stall|refcount|corruption' | sed 's/^/  splat: /' | head -20
+	ks_lines "$1/all/console.log" | grep -E '^(not )?ok |^# Totals' | sed 's/^/  /'
+}
+# ours_case case: pass/fail of a case in the one boot of our kernel, +splat
+# when that boot reported any.
+ours_case() {
+	local log=$top/out/mainline/ours/console.log r
+	r=$(ks_lines "$log" | sed -n "s/^\(not ok\|ok\) [0-9]* [^.]*\.$1\( .*\)\{0,1\}$/\1/p" | head -1)
+	case $r in ok) r=pass ;; "not ok") r=fail ;; *) echo "-"; return ;; esac
+	[ -z "$(first_splat "$log")" ] || r="$r+splat"
+	echo "$r"
+}
+# reason case field: kind (2), codes (3) or reason (4) of mainline/reasons.txt.
+reason() { awk -F' [|] ' -v t="$1" -v f="$2" '$1 == t { print $f }' "$top/mainline/reasons.txt"; }
+side_by_side() {	# side_by_side [compact]
+	local t a b c
+	if [ -n "${1:-}" ]; then
+		echo "  case                               ours 7.3.4      +fixes     why"
+	else
+		echo "# case                                ours        7.3.4       7.3.4+fixes  kind      reason"
+	fi
+	for t in $(cat "$top/out/mainline/cases"); do
+		a=$(ours_case "$t")
+		b=$([ -f "$logs_p/case-$t/console.log" ] && judge "$logs_p/case-$t" "$t" || echo -)
+		c=$([ -f "$fixed_logs/case-$t/console.log" ] && judge "$fixed_logs/case-$t" "$t" || echo -)
+		if [ -n "${1:-}" ]; then
+			printf '  %-34s %-4s %-10s %-10s %s\n' "$t" "$a" "$b" "$c" "$(reason "$t" 3)"
+		else
+			printf '%-37s %-11s %-11s %-12s %-9s %s\n' "$t" "$a" "$b" "$c" "$(reason "$t" 2)" "$(reason "$t" 4)"
+		fi
+	done
+}
+repro_table() {
+	local bin t fix desc b c
+	echo "# reproducer                              7.3.4        7.3.4+fixes  fix (mainline/fixes/)"
+	while read -r bin t fix desc; do
+		b=$([ -f "$logs_p/repro-$bin-$t/console.log" ] && judge "$logs_p/repro-$bin-$t" "$t" || echo -)
+		c=$([ -f "$fixed_logs/repro-$bin-$t/console.log" ] && judge "$fixed_logs/repro-$bin-$t" "$t" || echo -)
+		printf '%-41s %-12s %-12s %s\n' "$bin.$t" "$b" "$c" "$fix"
+		printf '    %s\n' "$desc"
+	done < <(reproducers)
 }
 
 report() {
 	source_info
-	local n
-	tabulate
-	n=$(grep -c '^[a-z]' "$logs/matrix.txt" || true)
+	local logs_p=$top/out/mainline n
+	n=$(matrix "$logs_p" | grep -c '^[a-z]' || true)
 	{
 		echo "# make mainline (scripts/mainline.sh): our tests on mainline's own revocation."
 		echo "# source:   $PACKAGE $VERSION (Debian, sha256 $SHA256)"
 		echo "# kernel:   $(cat "$out/include/config/kernel.release") x86_64, configs/base+debug+test.config"
 		echo "#           (KASAN, lockdep, PROVE_RCU, DEBUG_LIST, ...), dropped as not in 7.3:" \
 			"$(tr '\n' ' ' < "$out/dropped-options")"
-		echo "# patches:  $(cd "$top/mainline" && ls 0*.patch | tr '\n' ' ')"
+		echo "# tests:    $(cd "$top/mainline" && ls 0*.patch | tr '\n' ' ')"
+		echo "# fixes:    $(cd "$top/mainline/fixes" 2>/dev/null && ls 0*.patch | tr '\n' ' ')(column 7.3.4+fixes)"
+		echo "# ours:     $(git -C "$top/linux" log -1 --format='%h %s' 2>/dev/null) (build/after)"
 		echo "# qemu:     $(qemu-system-x86_64 --version | head -1), TCG, 2 vCPUs; guest payload: the host's root"
 		echo "# date:     $(date -u +%F)"
 		echo
-		echo "## pmu_unregister kselftest, all cases in one boot"
-		cat "$logs/single.txt"
-		echo
-		echo "## pmu_unregister kselftest, each case in its own boot ($n cases)"
-		echo "# result: pass, fail (checks failed, listed below the case), skip; +splat: the kernel"
-		echo "# reported a problem (first report shown), +hang: killed at the timeout, +died: the guest crashed"
-		echo "# case                                   result      first splat"
-		cat "$logs/matrix.txt"
+		echo "## side by side: the pmu_unregister kselftest, each case in its own boot on mainline"
+		echo "# ours: 6.12 + our series, every case in one boot; 7.3.4: mainline as released;"
+		echo "# 7.3.4+fixes: with mainline/fixes/. pass, fail (a check failed), +splat, +hang,"
+		echo "# +died; kind and reason from mainline/reasons.txt (poll: EPOLLERR without EPOLLHUP)"
 		side_by_side
-		if [ -s "$logs/perf.txt" ]; then
+		echo
+		echo "## the same, compact (the cover letter's table; why: the codes of mainline/reasons.txt)"
+		side_by_side compact
+		echo
+		echo "## reproducers (mainline/reproducers.txt), each in its own boot"
+		repro_table
+		echo
+		echo "## 7.3.4: pmu_unregister kselftest, all cases in one boot"
+		single "$logs_p"
+		echo
+		echo "## 7.3.4: pmu_unregister kselftest, each case in its own boot ($n cases), failed checks"
+		echo "# case                                   result      first splat"
+		matrix "$logs_p"
+		if [ -f "$fixed_logs/all/console.log" ]; then
 			echo
-			echo "## perf tool scenarios (tests/guest: smoke-test-pmu.sh, demo-unbind.sh" \
+			echo "## 7.3.4+fixes: pmu_unregister kselftest, all cases in one boot"
+			single "$fixed_logs"
+		fi
+		if [ -s "$logs_p/perf.txt" ]; then
+			echo
+			echo "## 7.3.4: perf tool scenarios (tests/guest: smoke-test-pmu.sh, demo-unbind.sh" \
 				"TRIES=${TRIES:-4}, perf-tool.sh PERF_TRIES=${PERF_TRIES:-3}; Debian's perf" \
 				"$(perf --version 2>/dev/null | cut -d' ' -f3))"
-			cat "$logs/perf.txt"
+			cat "$logs_p/perf.txt"
+		fi
+		if [ -s "$logs_p/stress.txt" ]; then
+			echo
+			echo "## 7.3.4: short make stress"
+			cat "$logs_p/stress.txt"
 		fi
 	} > "$top/results/mainline.txt"
 	say "results/mainline.txt written"
 }
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(fetch tree config build selftests run perf)
+[ ${#stages[@]} -gt 0 ] || stages=(fetch tree config build selftests run repro perf stress ours fixed)
 for st in "${stages[@]}"; do
 	case $st in
 	fetch) fetch ;;
@@ -390,9 +480,17 @@ for st in "${stages[@]}"; do
 	build) build ;;
 	selftests) selftests ;;
 	run) run ;;
+	repro) repro ;;
 	perf) perf_tool ;;
+	stress) stress ;;
+	ours) ours ;;
+	# The same kernel again with mainline/fixes/ applied, then the kselftest
+	# in one boot, the cases mainline/reasons.txt calls a defect in their own
+	# boots (FIXED_CASES: others), and the reproducers.
+	fixed) FIXES=1 CASES="${FIXED_CASES:-$(awk -F' [|] ' '$2 ~ /^(defect|both)$/ {print $1}' \
+		"$top/mainline/reasons.txt" | tr '\n' ' ')}" "$0" tree config build selftests run repro ;;
 	report) report ;;
-	*) echo "usage: $0 [fetch|tree|config|build|selftests|run|perf|report]..." >&2; exit 1 ;;
+	*) echo "usage: $0 [fetch|tree|config|build|selftests|run|repro|perf|stress|ours|fixed|report]..." >&2; exit 1 ;;
 	esac
 done
 say "done: ${stages[*]}"

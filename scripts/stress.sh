@@ -12,19 +12,29 @@
 # a data race in a function the series adds or changes; races elsewhere are
 # listed. Any other kernel splat fails the run. Choices are drawn from SEED
 # (default 1): a failure is rerun with the SEED it prints.
+# KERNEL=mainline runs both steps, unchanged, on the mainline kernel that
+# make mainline built (build/mainline, with our test driver ported); the
+# kernel is not rebuilt here.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 secs=${DURATION:-180} seed=${SEED:-1} loops=${FAULT_LOOPS:-20}
 variant=after; [ "${KCSAN:-0}" = 0 ] || variant=kcsan
+[ "${KERNEL:-}" != mainline ] || variant=mainline
 out=$top/out/stress-$variant
 rm -rf "$out"; mkdir -p "$out" build/stress
 gcc -O2 -Wall -static -o build/stress/pmu-stress tests/stress/pmu-stress.c -lpthread || exit 1
-scripts/build.sh $variant > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; exit 1; }
+if [ $variant = mainline ]; then
+	kernel=(--kernel build/mainline/arch/x86/boot/bzImage)
+	[ -f "${kernel[1]}" ] || { echo "stress: no ${kernel[1]}: run make mainline first"; exit 1; }
+else
+	kernel=(--variant $variant)
+	scripts/build.sh $variant > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; exit 1; }
+fi
 echo "stress: kernel $variant, $secs s, seed $seed (rerun: SEED=$seed make stress)"
 
 bad=0
-scripts/vm --variant $variant --cpus 4 --mem 3G --timeout $((secs + 900)) \
+scripts/vm "${kernel[@]}" --cpus 4 --mem 3G --timeout $((secs + 900)) \
 	--out "$out/stress" --env "export VARIANT=$variant" -- \
 	tests/guest/stress.sh "$secs" "$seed" > "$out/stress.log" 2>&1
 rc=$?
@@ -73,7 +83,7 @@ else
 	# BIOS's routing table does without AML (pci=noacpi); it also leaves
 	# the guest with one CPU (no MADT use), which fault injection does not
 	# need.
-	scripts/vm --variant after --append kmemleak=on --append watchdog_thresh=30 \
+	scripts/vm "${kernel[@]}" --env "export VARIANT=$variant" --append kmemleak=on --append watchdog_thresh=30 \
 		--append pci=noacpi --timeout $((300 + 30 * loops)) \
 		--out "$out/faults" -- tests/guest/faultinject.sh "$loops" "$seed" \
 		> "$out/faults.log" 2>&1

@@ -38,25 +38,6 @@ elif [ -z "${TREE_TARBALL:-}" ]; then
 	echo "WARNING: base is $PACKAGE $version, not the pinned $VERSION" >&2
 fi
 
-tmp=$dir.tmp.$$
-trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp"
-tar -C "$tmp" --strip-components=1 -xf "$tarball"
-
-# A fixed identity and date make the base commit (and so every exported
-# hash and the base-commit line of the cover letter) the same on every machine.
-export GIT_AUTHOR_NAME="Debian linux-source" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org"
-export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
-export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
-git -C "$tmp" init -q -b work
-git -C "$tmp" config core.autocrlf false
-git -C "$tmp" config gc.auto 0
-git -C "$tmp" add -A -f .
-git -C "$tmp" commit -q --no-verify -m "$PACKAGE $version"
-git -C "$tmp" tag base
-unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
-unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
-mv "$tmp" "$dir"
-trap - EXIT
+"$top/scripts/base-commit.sh" "$tarball" "$dir" "$PACKAGE $version"
 
 [ -n "${TREE_NO_APPLY:-}" ] || "$top/scripts/apply.sh" "$dir"
