@@ -213,6 +213,26 @@ vm() {	# vm out-dir timeout command...
 	"$top/scripts/vm" --kernel "$out/arch/x86/boot/bzImage" --out "$o" --timeout "$t" \
 		--append oops=panic --env "export VARIANT=mainline" -- "$@" < /dev/null
 }
+# vm_case out-dir timeout command...: vm, its status in out-dir/rc. A
+# splat before the payload started belongs to the boot, not to the case:
+# 7.3.4 sometimes reports a KASAN wild-memory-access in handle_edge_irq()
+# during identify_cpu() under TCG (2 in 25 boots, no perf code yet). Such
+# a boot is listed in $logs/early-splats and run once more.
+vm_case() {
+	local o=$1 rc try early
+	for try in 1 2; do
+		rm -rf "$o"
+		rc=0
+		vm "$@" > "$o.log" 2>&1 || rc=$?
+		echo "$rc" > "$o/rc"
+		early=$(sed '/pmu-vm: payload start/q' "$o/console.log" 2>/dev/null > "$o.early" &&
+			first_splat "$o.early")
+		rm -f "$o.early"
+		[ -n "$early" ] && [ $try = 1 ] || break
+		say "$(basename "$o"): splat before the payload ($early); booting again"
+		echo "$early" >> "$logs/early-splats"
+	done
+}
 # What the guest runs before a test binary: the ported test PMU driver.
 payload="top=$top; . $top/tests/guest/lib.sh; load_test_pmu || exit 1; export TEST_PERF_PMU_KO=\$kbuild/lib/test_perf_pmu.ko"
 verdict() {	# verdict status: the runner's exit status as a result word
@@ -258,26 +278,21 @@ failed_checks() {	# failed_checks console.log case
 }
 
 run() {
-	local bin=$kst/pmu_unregister all t rc o
+	local bin=$kst/pmu_unregister all t o
 	all=$("$bin" -l 2>&1 | awk '/^#|^---/ {next} NF {print $NF}')
 	echo "$all" > "$logs/cases"
+	: > "$logs/early-splats"
 
 	# Every case in one boot, as make test runs it on our kernels.
-	rm -rf "$logs/all"
 	say "kselftest: all cases in one boot"
-	rc=0
-	vm "$logs/all" 900 bash -c "$payload; $bin 2>&1" > "$logs/all.log" 2>&1 || rc=$?
-	echo "$rc" > "$logs/all/rc"
-	say "single boot: $(verdict "$rc")"
+	vm_case "$logs/all" 900 bash -c "$payload; $bin 2>&1"
+	say "single boot: $(verdict "$(cat "$logs/all/rc")")"
 
 	# Each case in its own boot: a splat or a hang is then the case's own.
 	if [ "${MATRIX:-1}" != 0 ]; then
 		for t in ${CASES:-$all}; do
 			o=$logs/case-$t
-			rm -rf "$o"
-			rc=0
-			vm "$o" 240 bash -c "$payload; $bin -t $t 2>&1" > "$o.log" 2>&1 || rc=$?
-			echo "$rc" > "$o/rc"
+			vm_case "$o" 240 bash -c "$payload; $bin -t $t 2>&1"
 			say "case $t: $(judge "$o" "$t")"
 		done
 	fi
@@ -286,13 +301,10 @@ run() {
 
 # Each reproducer of mainline/reproducers.txt in a boot of its own.
 repro() {
-	local bin t fix desc o rc
+	local bin t fix desc o
 	while read -r bin t fix desc; do
 		o=$logs/repro-$bin-$t
-		rm -rf "$o"
-		rc=0
-		vm "$o" 300 bash -c "$payload; $kst/$bin -t $t 2>&1" > "$o.log" 2>&1 || rc=$?
-		echo "$rc" > "$o/rc"
+		vm_case "$o" 300 bash -c "$payload; $kst/$bin -t $t 2>&1"
 		say "reproducer $bin $t: $(judge "$o" "$t")"
 	done < <(reproducers)
 	report
@@ -442,6 +454,12 @@ report() {
 		echo
 		echo "## reproducers (mainline/reproducers.txt), each in its own boot"
 		repro_table
+		echo
+		echo "## boots run again: a splat before the payload started (not perf; see vm_case)"
+		for n in "$logs_p" "$fixed_logs"; do
+			[ -f "$n/early-splats" ] || continue
+			echo "${n#"$top"/}: $(grep -c . "$n/early-splats") boot(s)$(sort -u "$n/early-splats" | sed 's/^/; /' | tr -d '\n')"
+		done
 		echo
 		echo "## 7.3.4: pmu_unregister kselftest, all cases in one boot"
 		single "$logs_p"
