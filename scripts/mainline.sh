@@ -26,6 +26,7 @@
 #   the fixed stage boots each case of kind defect or both in
 #   mainline/reasons.txt (FIXED_CASES: others).
 #   STRESS_SECONDS, STRESS_LOOPS  the short make stress (90, 6)
+#   REPROS="binary.test ..."      the repro stage runs only these
 #   TRIES, PERF_TRIES, SEED  the perf tool scenarios (4, 3, 1)
 #   PERF_SCENARIOS     a subset of "smoke unbind perf-tool"
 #   PERF_TRY_SECONDS   guest timeout per perf-tool try (default 100; make test: 60)
@@ -306,7 +307,7 @@ repro() {
 		o=$logs/repro-$bin-$t
 		vm_case "$o" 300 bash -c "$payload; $kst/$bin -t $t 2>&1"
 		say "reproducer $bin $t: $(judge "$o" "$t")"
-	done < <(reproducers)
+	done < <(reproducers | awk -v r="${REPROS:-}" 'r == "" || index(" " r " ", " " $1 "." $2 " ")')
 	report
 }
 
@@ -484,6 +485,11 @@ report() {
 			echo "## 7.3.4: short make stress"
 			cat "$logs_p/stress.txt"
 		fi
+		if [ -s "$fixed_logs/stress.txt" ]; then
+			echo
+			echo "## 7.3.4+fixes: short make stress"
+			cat "$fixed_logs/stress.txt"
+		fi
 	} > "$top/results/mainline.txt"
 	say "results/mainline.txt written"
 }
@@ -504,9 +510,9 @@ for st in "${stages[@]}"; do
 	ours) ours ;;
 	# The same kernel again with mainline/fixes/ applied, then the kselftest
 	# in one boot, the cases mainline/reasons.txt calls a defect in their own
-	# boots (FIXED_CASES: others), and the reproducers.
+	# boots (FIXED_CASES: others), the reproducers and the short stress.
 	fixed) FIXES=1 CASES="${FIXED_CASES:-$(awk -F' [|] ' '$2 ~ /^(defect|both)$/ {print $1}' \
-		"$top/mainline/reasons.txt" | tr '\n' ' ')}" "$0" tree config build selftests run repro ;;
+		"$top/mainline/reasons.txt" | tr '\n' ' ')}" "$0" tree config build selftests run repro stress ;;
 	report) report ;;
 	*) echo "usage: $0 [fetch|tree|config|build|selftests|run|repro|perf|stress|ours|fixed|report]..." >&2; exit 1 ;;
 	esac
