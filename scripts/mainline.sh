@@ -339,15 +339,26 @@ stress() {
 	say "make stress on mainline: $secs s of load, $loops fault-injection loops"
 	KERNEL=mainline DURATION=$secs FAULT_LOOPS=$loops SEED=${SEED:-1} \
 		"$top/scripts/stress.sh" > "$logs/stress.log" 2>&1 || rc=$?
+	echo "$rc KERNEL=mainline DURATION=$secs FAULT_LOOPS=$loops SEED=${SEED:-1}" > "$logs/stress.rc"
+	stress_summary
+	say "stress: $(head -1 "$logs/stress.txt")"
+	report
+}
+# stress.txt from the logs of the last stress stage.
+stress_summary() {
+	local rc how
+	read -r rc how < "$logs/stress.rc"
 	{
-		echo "result: $([ $rc = 0 ] && echo pass || echo "fail (exit $rc)")" \
-			"(KERNEL=mainline DURATION=$secs FAULT_LOOPS=$loops SEED=${SEED:-1} scripts/stress.sh)"
+		echo "result: $([ "$rc" = 0 ] && echo pass || echo "fail (exit $rc)") ($how scripts/stress.sh)"
+		grep -E '^(stress|faultinject): guest exit' "$logs/stress.log" | sed 's/^/    /'
 		sed -n 's/^  \([a-z_0-9]*\) *\([0-9]*\)$/    \1 \2/p' "$logs/stress.log"
+		# What pmu-stress found against the revoked-event contract, by kind.
+		cat "$top/out/stress-mainline/stress/stress.out" "$top/out/stress-mainline/faults/console.log" 2>/dev/null |
+			grep -aoE 'VIOLATION: .*|FAIL: .*' | sed -E 's/(event|fd) [0-9]+/\1 N/g; s/[0-9]+ of [0-9]+/N of M/' |
+			sort | uniq -c | sort -rn | head -8 | sed 's/^ */    x/'
 		grep -v "Call Trace" "$top/out/stress-mainline/splats.txt" 2>/dev/null |
 			sed 's/^\[[^]]*\] //' | sort | uniq -c | sort -rn | head -8 | sed 's/^ */    splat x/'
 	} > "$logs/stress.txt"
-	say "stress: $(head -1 "$logs/stress.txt")"
-	report
 }
 
 # --- ours: the same kselftest on 6.12 + our series, for the table --------
@@ -507,6 +518,7 @@ for st in "${stages[@]}"; do
 	repro) repro ;;
 	perf) perf_tool ;;
 	stress) stress ;;
+	stress-summary) stress_summary ;;
 	ours) ours ;;
 	# The same kernel again with mainline/fixes/ applied, then the kselftest
 	# in one boot, the cases mainline/reasons.txt calls a defect in their own
