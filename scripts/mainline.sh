@@ -34,6 +34,7 @@
 #   MAINLINE_PACKAGE   linux-source-7.3 (default) or linux-source-7.2
 #   MAINLINE_VERSION   the package version (default: the newest offered)
 #   MATRIX=0           skip the per-case boots (only the single-boot run)
+#   SINGLE=0           skip the single boot (only the per-case boots)
 #   CASES="a b"        per-case boots of these cases only
 #   JOBS               make -j (default: nproc)
 set -e
@@ -282,12 +283,15 @@ run() {
 	local bin=$kst/pmu_unregister all t o
 	all=$("$bin" -l 2>&1 | awk '/^#|^---/ {next} NF {print $NF}')
 	echo "$all" > "$logs/cases"
-	: > "$logs/early-splats"
 
-	# Every case in one boot, as make test runs it on our kernels.
-	say "kselftest: all cases in one boot"
-	vm_case "$logs/all" 900 bash -c "$payload; $bin 2>&1"
-	say "single boot: $(verdict "$(cat "$logs/all/rc")")"
+	# Every case in one boot, as make test runs it on our kernels
+	# (SINGLE=0 skips it, e.g. to boot a few CASES again).
+	if [ "${SINGLE:-1}" != 0 ]; then
+		: > "$logs/early-splats"
+		say "kselftest: all cases in one boot"
+		vm_case "$logs/all" 900 bash -c "$payload; $bin 2>&1"
+		say "single boot: $(verdict "$(cat "$logs/all/rc")")"
+	fi
 
 	# Each case in its own boot: a splat or a hang is then the case's own.
 	if [ "${MATRIX:-1}" != 0 ]; then
@@ -426,7 +430,16 @@ side_by_side() {	# side_by_side [compact]
 		else
 			printf '%-37s %-11s %-11s %-12s %-9s %s\n' "$t" "$a" "$b" "$c" "$(reason "$t" 2)" "$(reason "$t" 4)"
 		fi
-	done
+	done > "$logs_p/side-by-side${1:+-$1}.txt"
+	cat "$logs_p/side-by-side${1:+-$1}.txt"
+	[ -z "${1:-}" ] || return 0
+	# Totals per column, and of the kinds of difference.
+	awk '{ for (i = 2; i <= 4; i++) { n[i, $i]++; k[$i] = 1 } ; kind[$5]++ }
+	     END { split("ours 7.3.4 7.3.4+fixes", h, " ")
+		   for (i = 2; i <= 4; i++) { line = "# " h[i - 1] ":"
+			for (r in k) if (n[i, r]) line = line " " r " " n[i, r]; print line }
+		   line = "# kinds:"; for (r in kind) line = line " " r " " kind[r]; print line }' \
+		"$logs_p/side-by-side.txt" | sort
 }
 repro_table() {
 	local bin t fix desc b c
