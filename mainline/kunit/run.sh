@@ -17,6 +17,9 @@
 #   the failed lines, splat, or "not ported: reason"); consoles and
 #   kunit.py's output in out/mainline-kunit/.
 # Usage: mainline/kunit/run.sh [tree|build|run|table]...  (default: all)
+# FIXES=1 also applies mainline/fixes/*.patch on top (same source and build
+# directories; logs and the table in out/mainline-kunit-fixed/, results/ is
+# not touched); the default tree is restored by a run without it.
 # KUNIT_TIMEOUT (600) caps the boot of the whole suite, KUNIT_CASE_TIMEOUT
 # (180) that of a single case, in seconds.
 set -u
@@ -28,6 +31,12 @@ out=$top/build/mainline-kunit
 logs=$top/out/mainline-kunit
 res=$top/results/mainline-kunit.txt
 patch=$here/0001-perf-Add-KUnit-tests-for-perf_pmu_unregister-with-li.patch
+fixes=()
+if [ "${FIXES:-0}" = 1 ]; then
+	fixes=("$top"/mainline/fixes/*.patch)
+	logs=$top/out/mainline-kunit-fixed
+	res=$logs/results.txt
+fi
 suite=perf_pmu_unregister
 stages=${*:-tree build run table}
 
@@ -49,16 +58,22 @@ stage_tree() {
 	if [ ! -d "$src" ]; then
 		"$top/scripts/base-commit.sh" "$TARBALL" "$src" "$PACKAGE $VERSION" || exit 1
 	fi
-	if [ "$(git -C "$src" rev-list --count base..HEAD)" = 2 ] &&
-	   [ "$(git -C "$src" show HEAD~1 | patch_id)" = \
-	     "$(cat "$top"/mainline/0001-*.patch | patch_id)" ] &&
-	   [ "$(git -C "$src" show HEAD | patch_id)" = "$(patch_id < "$patch")" ]; then
+	local want=("$top"/mainline/0001-*.patch "$patch" "${fixes[@]}") i n ok=0
+	n=${#want[@]}
+	if [ "$(git -C "$src" rev-list --count base..HEAD)" = "$n" ]; then
+		ok=1
+		for i in "${!want[@]}"; do
+			[ "$(git -C "$src" show "HEAD~$((n - 1 - i))" | patch_id)" = \
+			  "$(patch_id < "${want[$i]}")" ] || { ok=0; break; }
+		done
+	fi
+	if [ $ok = 1 ]; then
 		echo "tree: $src up to date"
 		return
 	fi
 	git -C "$src" reset -q --hard base &&
-	git -C "$src" am -q "$top"/mainline/0001-*.patch "$patch" || exit 1
-	echo "tree: $src = base + mainline/0001 + $(basename "$patch")"
+	git -C "$src" am -q "${want[@]}" || exit 1
+	echo "tree: $src = base + mainline/0001 + $(basename "$patch")${fixes:+ + mainline/fixes (${#fixes[@]})}"
 }
 
 stage_build() {
