@@ -9,7 +9,7 @@ KERNELS ?= release
 SCALE ?= 0
 SCALE_BOOTS ?= 3
 
-.PHONY: all deps deps-demo tree export rebase build build-before build-after build-arm64 demo test check bench profile stress mutate mainline clean help
+.PHONY: all deps deps-demo tree export rebase build build-before build-after build-arm64 demo test check bench profile stress mutate mainline mainline-bench clean help
 
 help:
 	@echo "make deps     install the Debian packages (make demo installs fewer)"
@@ -27,6 +27,7 @@ help:
 	@echo "make stress   concurrent stress + trinity, fault injection + kmemleak; KCSAN=1 (DURATION, SEED)"
 	@echo "make mutate   mutation score of the fast suites: break the core on purpose (MUTANTS=..., ALL=1); not in make test"
 	@echo "make mainline our tests on mainline 7.3's own revocation (Debian linux-source-7.3): results/mainline.txt; not in make test (MATRIX=0, CASES=...)"
+	@echo "make mainline-bench  the cost of mainline 7.3's revocation, as make bench measures ours: results/mainline-bench.txt"
 
 deps:
 	scripts/deps.sh all
@@ -113,3 +114,7 @@ clean:
 # Not part of make test: about 55 min cold (kernel 24 min, 35 boots 20 min).
 mainline: deps tree
 	scripts/mainline.sh
+
+# The cost of mainline's revocation, measured as make bench measures ours.
+mainline-bench: deps
+	scripts/mainline-bench.sh

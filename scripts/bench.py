@@ -13,6 +13,12 @@ With --ablate the icount runs also boot build/bench-notrack, the series with
 pmu::events tracking compiled out (tests/bench/ablate-tracking.patch), to
 attribute the series' cost on event creation and free.
 
+With --before-dir/--after-dir the pair is any two kernels built under build/
+(their bzImage and lib/test_perf_pmu.ko; scripts/mainline-bench.sh: mainline
+7.3 without and with its own revocation), named --before-label and
+--after-label in the tables, not judged against the targets, written to
+--output; the unregister table is measured on the after kernel.
+
 With --scale it only measures the cost of unregistering at scale, on the
 icount clock and the after kernel (build/bench-after): --scale-boots boots
 per (vCPUs, other PMUs) of --scale-cpus x --scale-others (each figure the
@@ -52,15 +58,28 @@ SCALE_LIMIT = 1.05  # the fixed cost may grow by 5% at most
 SCALE_NS = (0, 1000)
 
 
+
+def labels(args):
+    """The names of the two kernels in the tables (base, series unless given)."""
+    return getattr(args, "labels", {"before": "base", "after": "series"})
+
 def run_guest(variant: str, i: int, clock: str, args) -> dict[str, float]:
-    variant = args.prefix + variant
-    out = TOP / "out" / "bench" / f"{clock}-{variant}-{i}"
+    kdir = args.dirs.get(variant)
+    # A kernel of --before-dir/--after-dir: VARIANT is its directory under
+    # build/ (tests/guest/lib.sh loads the test driver from there).
+    vmargs = (["--kernel", str(TOP / "build" / kdir / "arch/x86/boot/bzImage")] if kdir
+              else ["--variant", args.prefix + variant])
+    unreg = " BENCH_UNREGISTER_RUN=1" if kdir and variant == "after" else ""
+    variant = kdir or args.prefix + variant
+    # Two pairs of kernels sharing one must not share its output directories.
+    pair = f"{labels(args)['before']}-vs-{labels(args)['after']}-" if kdir else ""
+    out = TOP / "out" / "bench" / f"{clock}-{pair}{variant}-{i}"
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.txt").unlink(missing_ok=True)
     env = (f"export VARIANT={variant} BENCH_SECONDS={args.seconds} "
-           f"BENCH_UNREGISTER='{args.unregister}'")
+           f"BENCH_UNREGISTER='{args.unregister}'{unreg}")
     icount = ["--icount", "0"] if clock == "icount" else []
-    rc = subprocess.run([str(TOP / "scripts/vm"), "--variant", variant, "--out", str(out),
+    rc = subprocess.run([str(TOP / "scripts/vm"), *vmargs, "--out", str(out),
                          "--timeout", "1800", "--env", env, *icount,
                          str(TOP / "tests/guest/bench.sh")]).returncode
     if rc != 0:
@@ -202,7 +221,7 @@ def fit(points):
 
 def pahole(variant: str) -> dict[str, str]:
     sizes = {}
-    vmlinux = TOP / "build" / variant / "vmlinux"  # variant has the prefix
+    vmlinux = TOP / "build" / variant / "vmlinux"  # variant has the prefix (or is a --*-dir)
     for s in STRUCTS:
         r = subprocess.run(["pahole", "-C", s, str(vmlinux)], capture_output=True, text=True)
         size = "-"
@@ -225,7 +244,8 @@ def section(clock: str, runs, args, missed) -> list[str]:
              + ("targets judged here" if missed is not None else "for reference, not judged"), ""]
     hot = [k for k in runs["before"][0] if not k.startswith(("unregister_", "close_"))]
     ablate = "notrack" in runs
-    rows = [("benchmark", "base", "series", "series/base", "base spread", "target")]
+    bl, al = labels(args)["before"], labels(args)["after"]
+    rows = [("benchmark", bl, al, f"{al}/{bl}", f"{bl} spread", "target")]
     if ablate:
         rows[0] += ("untracked/base", "tracking's share")
     for k in hot:
@@ -251,7 +271,7 @@ def section(clock: str, runs, args, missed) -> list[str]:
                      f"{(max(bv) - min(bv)) / b * 100:.2f}%", verdict) + extra)
     w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines += ["Hot paths (medians, operations per second; higher is better; "
-              "base spread = (max-min)/median of the base runs"
+              f"{bl} spread = (max-min)/median of the {bl} runs"
               + ("; untracked = the series without pmu::events tracking, tracking's share"
                  " = the part of the time per operation the series adds that the"
                  " tracking accounts for, shown when the series adds over 0.2%" if ablate else "")
@@ -267,7 +287,7 @@ def section(clock: str, runs, args, missed) -> list[str]:
 
     ns = [int(x) for x in args.unregister.split()]
     lines += ["perf_pmu_unregister() with N live events vs closing N events "
-              "(series only; medians, ms):",
+              f"({al} only; medians, ms):",
               f"  {'N':>6}  {'unregister':>10}  {'close':>10}"]
     upts, cpts = [], []
     for n in ns:
@@ -307,8 +327,18 @@ def main() -> int:
                    help="boots per configuration, median (--scale)")
     p.add_argument("--scale-reps", type=int, default=5,
                    help="unbinds per configuration and N, median (--scale)")
+    p.add_argument("--before-dir", help="the before kernel from build/<dir> (default by --kernels)")
+    p.add_argument("--after-dir", help="the after kernel from build/<dir> (default by --kernels)")
+    p.add_argument("--before-label", default="base", help="its name in the tables (base)")
+    p.add_argument("--after-label", default="series", help="its name in the tables (series)")
+    p.add_argument("--output", default="results/bench.txt", help="the table (results/bench.txt)")
     args = p.parse_args()
     args.prefix = "bench-" if args.kernels == "release" else ""
+    args.dirs = {v: d.removeprefix("build/").rstrip("/")
+                 for v, d in (("before", args.before_dir), ("after", args.after_dir)) if d}
+    args.labels = {"before": args.before_label, "after": args.after_label}
+    if args.dirs and (len(args.dirs) != 2 or args.ablate or args.scale):
+        sys.exit("bench: --before-dir and --after-dir go together, without --ablate or --scale")
     if args.ablate and args.kernels != "release":
         sys.exit("bench: --ablate needs --kernels release")
 
@@ -322,10 +352,19 @@ def main() -> int:
         return scale_main(args)
 
     t0 = time.time()
-    lines = [f"make bench: {args.pairs} pairs (before, after alternately) per clock, "
-             f"{args.seconds:g} s per hot-path benchmark, QEMU TCG, 2 vCPUs, "
-             + ("kernels without debugging (configs/bench.config)" if args.kernels == "release"
-                else "debug kernels (KASAN, lockdep)"), ""]
+    if args.dirs:
+        rel = {v: (TOP / "build" / d / "include/config/kernel.release").read_text().strip()
+               for v, d in args.dirs.items()}
+        lines = [f"scripts/bench.py: {args.pairs} pairs ({labels(args)['before']}, "
+                 f"{labels(args)['after']} alternately) per clock, {args.seconds:g} s per "
+                 "hot-path benchmark, QEMU TCG, 2 vCPUs"]
+        lines += [f"  {v:<6} {labels(args)[v]}: build/{d}, {rel[v]}" for v, d in args.dirs.items()]
+        lines.append("")
+    else:
+        lines = [f"make bench: {args.pairs} pairs (before, after alternately) per clock, "
+                 f"{args.seconds:g} s per hot-path benchmark, QEMU TCG, 2 vCPUs, "
+                 + ("kernels without debugging (configs/bench.config)" if args.kernels == "release"
+                    else "debug kernels (KASAN, lockdep)"), ""]
     missed: list[str] = []
     clocks = args.clock.split(",")
     judged = "icount" if "icount" in clocks else clocks[0]
@@ -344,24 +383,30 @@ def main() -> int:
             for (i, v), fut in zip(jobs, futures):
                 runs[v].append(fut.result())
                 print(f"bench: {clock} pair {i + 1}/{args.pairs} {v} done", file=sys.stderr)
-        lines += section(clock, runs, args, missed if clock == judged else None)
+        lines += section(clock, runs, args,
+                         missed if clock == judged and not args.dirs else None)
 
-    pb, pa = pahole(args.prefix + "before"), pahole(args.prefix + "after")
+    pb = pahole(args.dirs.get("before", args.prefix + "before"))
+    pa = pahole(args.dirs.get("after", args.prefix + "after"))
+    bl, al = labels(args)["before"], labels(args)["after"]
+    wb, wa = max(6, len(bl)), max(7, len(al) + 1)
     lines += ["Structure sizes (pahole, bytes, this config):",
-              f"  {'struct':<26} {'base':>6} {'series':>7} {'delta':>6}"]
+              f"  {'struct':<26} {bl:>{wb}} {al:>{wa}} {'delta':>6}"]
     for s in STRUCTS:
         d = (int(pa[s]) - int(pb[s])) if pa[s].isdigit() and pb[s].isdigit() else "-"
-        lines.append(f"  {s:<26} {pb[s]:>6} {pa[s]:>7} {d:>6}")
-    grow = int(pa["perf_event"]) - int(pb["perf_event"]) if pa["perf_event"].isdigit() else None
-    if grow is None or grow > 16:
-        missed.append("perf_event_size")
-    lines.append(f"  per-event growth target <= 16 bytes: "
-                 + ("met" if grow is not None and grow <= 16 else "MISSED"))
+        lines.append(f"  {s:<26} {pb[s]:>{wb}} {pa[s]:>{wa}} {d:>6}")
+    if not args.dirs:
+        grow = int(pa["perf_event"]) - int(pb["perf_event"]) if pa["perf_event"].isdigit() else None
+        if grow is None or grow > 16:
+            missed.append("perf_event_size")
+        lines.append(f"  per-event growth target <= 16 bytes: "
+                     + ("met" if grow is not None and grow <= 16 else "MISSED"))
     lines += ["", f"bench took {time.time() - t0:.0f} s"
               + (f"; targets missed: {', '.join(missed)}" if missed else "")]
     text = "\n".join(lines) + "\n"
-    (TOP / "results").mkdir(exist_ok=True)
-    (TOP / "results" / "bench.txt").write_text(text)
+    output = TOP / args.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
     print(text, end="")
     return 0
 

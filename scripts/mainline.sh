@@ -162,28 +162,9 @@ mk=(nice -n 19 make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="cc
 frags=("$top/configs/base.config" "$top/configs/debug.config" "$top/configs/test.config")
 
 config() {
-	local sum f sym name dropped=()
-	mkdir -p "$out"
-	# Reconfigure only when a fragment or a Kconfig file changed.
-	sum=$( (echo merge_config; cat "${frags[@]}"; git -C "$src" ls-tree -r HEAD -- '*Kconfig*') |
-		sha256sum | cut -c1-32)
-	[ ! -f "$out/.config" ] || [ "$(cat "$out/.frag-sum" 2>/dev/null)" != "$sum" ] || return 0
-	# The fragments name options of 6.12 and of our series; those 7.3 does
-	# not define are dropped (merge_config.sh would only warn) and listed.
-	for f in "${frags[@]}"; do
-		for sym in $(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p' "$f"); do
-			name=${sym#CONFIG_}
-			git -C "$src" grep -qE "^\s*(menu)?config\s+$name\s*$" -- '*Kconfig*' ||
-				dropped+=("$sym")
-		done
-	done
-	printf '%s\n' "${dropped[@]}" > "$out/dropped-options"
-	say "config: options 7.3 does not define, dropped: ${dropped[*]:-none}"
-	(cd "$src" && ARCH=x86_64 CC="ccache gcc" scripts/kconfig/merge_config.sh \
-		-n -O "$out" "${frags[@]}") > "$out/merge_config.log" 2>&1 ||
-		{ cat "$out/merge_config.log"; exit 1; }
-	"$top/scripts/check-config.py" "$src" "$out/.config" "${frags[@]}"
-	echo "$sum" > "$out/.frag-sum"
+	local l
+	l=$("$top/scripts/merge-config.sh" "$src" "$out" "${frags[@]}")
+	[ -z "$l" ] || say "config: $l"
 }
 
 build() {
