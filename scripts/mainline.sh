@@ -424,11 +424,11 @@ side_by_side() {	# side_by_side [compact]
 }
 repro_table() {
 	local bin t fix desc b c
-	echo "# reproducer                              7.3.4        7.3.4+fixes  fix (mainline/fixes/)"
+	echo "# reproducer                                      7.3.4        7.3.4+fixes  fix (mainline/fixes/)"
 	while read -r bin t fix desc; do
 		b=$([ -f "$logs_p/repro-$bin-$t/console.log" ] && judge "$logs_p/repro-$bin-$t" "$t" || echo -)
 		c=$([ -f "$fixed_logs/repro-$bin-$t/console.log" ] && judge "$fixed_logs/repro-$bin-$t" "$t" || echo -)
-		printf '%-41s %-12s %-12s %s\n' "$bin.$t" "$b" "$c" "$fix"
+		printf '%-49s %-12s %-12s %s\n' "$bin.$t" "$b" "$c" "$fix"
 		printf '    %s\n' "$desc"
 	done < <(reproducers)
 }
