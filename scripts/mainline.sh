@@ -236,12 +236,15 @@ ks_lines() { grep -aE '^(not )?ok [0-9]+ |^# Totals|^# [a-z_]+\.c:[0-9]+:' "$1" 
 # console.log and rc): pass, fail (a check failed), skip, then +splat (the
 # kernel reported a problem), +hang (killed at the timeout), +died (the
 # guest crashed); a boot that ended before the case's verdict is its
-# runner status alone.
+# runner status alone, and not-run if that status is 0.
 judge() {
 	local log=$1/console.log t=$2 rc r v
 	rc=$(cat "$1/rc" 2>/dev/null || echo 127)
 	v=$(verdict "$rc")
 	if ! ks_lines "$log" | grep -qE "^(not )?ok [0-9]+ [^.]*\.$t( |$)"; then
+		# No verdict of the case: never a pass (a misspelt case, a
+		# binary that ran nothing and exited 0).
+		[ "$v" != pass ] || v=not-run
 		echo "$v"
 		return
 	fi
