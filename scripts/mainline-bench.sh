@@ -2,9 +2,9 @@
 # make mainline-bench: the cost of mainline 7.3's own revocation, measured the
 # way make bench measures ours.
 #
-# Kernels (configs/base.config + configs/bench.config, merged the way
-# scripts/mainline.sh's config() does: merge_config.sh -n on allnoconfig,
-# options 7.3 does not define dropped and listed):
+# Kernels (configs/base.config + configs/bench.config, configured by
+# scripts/merge-config.sh as make mainline's are: merge_config.sh -n on
+# allnoconfig, options 7.3 does not define dropped and listed):
 #   build/mainline-bench          Debian's linux-source-7.3 (the tarball named by
 #                                 build/mainline-apt/source) + mainline/0001 (the
 #                                 test PMU driver), source build/mainline-bench-src
@@ -80,7 +80,7 @@ tree() {
 	say "tree: $(git -C "$src" log -1 --format='%h %s') (+ ablation in build/mainline-bench-notrack-src)"
 }
 
-# --- config: the way scripts/mainline.sh's config() does it ----------------
+# --- config: scripts/merge-config.sh, as scripts/mainline.sh -------------------
 config() {	# config out-dir
 	local l
 	l=$("$top/scripts/merge-config.sh" "$src" "$1" "${frags[@]}")
