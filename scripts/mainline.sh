@@ -243,8 +243,10 @@ judge() {
 	v=$(verdict "$rc")
 	if ! ks_lines "$log" | grep -qE "^(not )?ok [0-9]+ [^.]*\.$t( |$)"; then
 		# No verdict of the case: never a pass (a misspelt case, a
-		# binary that ran nothing and exited 0).
+		# binary that ran nothing and exited 0). A kernel message can
+		# also split the verdict line: the splat still counts.
 		[ "$v" != pass ] || v=not-run
+		[ "$v" != fail ] || [ -z "$(first_splat "$log")" ] || v=fail+splat
 		echo "$v"
 		return
 	fi
